@@ -1,0 +1,83 @@
+const EMPTY = 0;
+const PARKED = 1;
+const NOTIFIED = 2;
+
+/**
+ * Parks a thread until another thread (or an event source on this thread) unparks it, or a
+ * timeout passes. Built on one Int32 in a SharedArrayBuffer: `Atomics.wait` to park synchronously
+ * (inside a blocking `blockOn`), `Atomics.waitAsync` to park without blocking the event loop.
+ *
+ * An unpark that arrives before the park is remembered, so the next park returns at once: a
+ * wake-up is never lost between "check the queues" and "go to sleep".
+ */
+export class Parker {
+  /** The shared state; post it to another thread and wrap it with `Parker.fromShared`. */
+  readonly buffer: SharedArrayBuffer;
+  private readonly state: Int32Array;
+
+  /** @param buffer - an existing parker's buffer, to unpark it from this thread. */
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(4)) {
+    this.buffer = buffer;
+    this.state = new Int32Array(buffer);
+  }
+
+  /** A parker that unparks the thread which owns `buffer`. */
+  static fromShared(buffer: SharedArrayBuffer): Parker {
+    return new Parker(buffer);
+  }
+
+  /**
+   * Blocks the calling thread until unparked or `timeoutMs` passes (`Infinity` = no timeout).
+   * Returns true if it was unparked (or an unpark was already pending), false on timeout.
+   */
+  park(timeoutMs: number = Infinity): boolean {
+    if (Atomics.compareExchange(this.state, 0, EMPTY, PARKED) === NOTIFIED) {
+      Atomics.store(this.state, 0, EMPTY);
+      return true;
+    }
+    if (timeoutMs > 0) Atomics.wait(this.state, 0, PARKED, timeoutMs);
+    return Atomics.exchange(this.state, 0, EMPTY) === NOTIFIED;
+  }
+
+  /**
+   * Waits without blocking the thread until unparked or `timeoutMs` passes. Resolves true if
+   * unparked. Aborting `signal` resolves it (false) at once.
+   */
+  async parkAsync(timeoutMs: number = Infinity, signal?: AbortSignal): Promise<boolean> {
+    if (Atomics.compareExchange(this.state, 0, EMPTY, PARKED) === NOTIFIED) {
+      Atomics.store(this.state, 0, EMPTY);
+      return true;
+    }
+    if (timeoutMs > 0 && !signal?.aborted) {
+      const result = Atomics.waitAsync(this.state, 0, PARKED, timeoutMs);
+      if (result.async) {
+        // Aborting releases the wait with a notify, so no waiter is left registered.
+        const onAbort = (): void => void Atomics.notify(this.state, 0);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        await result.value;
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }
+    return Atomics.exchange(this.state, 0, EMPTY) === NOTIFIED;
+  }
+
+  /** Wakes the parked thread, or makes its next park return at once. Callable from any thread. */
+  unpark(): void {
+    if (Atomics.exchange(this.state, 0, NOTIFIED) === PARKED) Atomics.notify(this.state, 0);
+  }
+
+  /** True if an unpark is pending (the next park would return at once). */
+  get notified(): boolean {
+    return Atomics.load(this.state, 0) === NOTIFIED;
+  }
+}
+
+let threadParkerInstance: Parker | undefined;
+
+/**
+ * This thread's parker, created on first use. Code on this thread that waits synchronously parks
+ * on it; other threads that owe it an answer unpark it.
+ */
+export function threadParker(): Parker {
+  return (threadParkerInstance ??= new Parker());
+}

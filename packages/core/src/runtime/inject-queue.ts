@@ -1,0 +1,152 @@
+import { receiveMessageOnPort, MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Parker } from '../driver/parker.js';
+import { TaskNotFoundError } from '../errors.js';
+import type { Waker } from '../future/poll.js';
+import { Outcome, type JoinHandle } from '../task/join-handle.js';
+import { lookupTaskRef, resolveTaskRef, type TaskRef } from '../task/task-ref.js';
+import type { DoneMessage, InjectMessage } from './inject-protocol.js';
+import type { SharedHandle } from './shared-handle.js';
+
+type Cell = JoinHandle<unknown, string>;
+
+/** How the runtime starts a task that arrived from another thread. */
+export interface InjectTarget {
+  /** Spawns `fn(...args)` as a task on the runtime. */
+  spawn(fn: (...args: unknown[]) => unknown, args: unknown[]): Cell;
+  /** Runs a TaskRef on the runtime's blocking pool. */
+  spawnBlocking(ref: TaskRef<unknown[], unknown, string>, args: unknown[]): Cell;
+}
+
+interface Remote {
+  readonly port: MessagePort;
+  parker: Parker | null;
+  readonly tasks: Map<number, Cell>;
+}
+
+/** Posts a finished task's outcome back to the thread that spawned it. */
+class ReplyWaker implements Waker {
+  constructor(
+    private readonly remote: Remote,
+    private readonly remoteId: number,
+    private readonly task: Cell,
+  ) {}
+  wake(): void {
+    const { remote, task } = this;
+    if (task.outcome === Outcome.None) {
+      task.joinWaker = this;
+      return;
+    }
+    remote.tasks.delete(this.remoteId);
+    let message: DoneMessage = { op: 'done', id: this.remoteId, outcome: task.outcome, value: task.result };
+    try {
+      remote.port.postMessage(message);
+    } catch (error) {
+      message = { op: 'done', id: this.remoteId, outcome: Outcome.Panic, value: cloneFailure(error) };
+      remote.port.postMessage(message);
+    }
+    remote.parker?.unpark();
+  }
+}
+
+function cloneFailure(error: unknown): Error {
+  return new TypeError(
+    `the task's result could not be sent back to the spawning thread (structured clone failed: ${(error as Error)?.message ?? String(error)})`,
+  );
+}
+
+/**
+ * The runtime side of shared handles: one MessageChannel per `share()`, drained synchronously
+ * with `receiveMessageOnPort` (so it works while the runtime's thread is blocked in `blockOn`),
+ * with the runtime's parker unparked by the sender.
+ */
+export class InjectQueue {
+  private readonly remotes: Remote[] = [];
+  private closed = false;
+
+  /** @param parker - the runtime thread's parker (remote senders unpark it). */
+  constructor(private readonly parker: Parker) {}
+
+  /** A new transferable handle description; its port must be in the transfer list when posted. */
+  share(meta: Pick<SharedHandle, 'id' | 'flavor' | 'name' | 'drivers'>): SharedHandle {
+    const { port1, port2 } = new MessageChannel();
+    // Never started: receiveMessageOnPort reads it, and an unstarted port keeps nothing alive.
+    this.remotes.push({ port: port1, parker: null, tasks: new Map() });
+    return { kind: 'tide.shared-handle', ...meta, drivers: [...meta.drivers], port: port2, parker: this.parker.buffer };
+  }
+
+  /** True if some remote thread holds a shared handle (it may still send work). */
+  get hasRemotes(): boolean {
+    return this.remotes.length > 0;
+  }
+
+  /** Remote tasks started here and not yet finished. */
+  get pendingRemoteTasks(): number {
+    let n = 0;
+    for (const remote of this.remotes) n += remote.tasks.size;
+    return n;
+  }
+
+  /** Handles every message that has arrived. Returns how many. */
+  drain(target: InjectTarget): number {
+    let handled = 0;
+    for (const remote of this.remotes) {
+      for (;;) {
+        const received = receiveMessageOnPort(remote.port);
+        if (received === undefined) break;
+        handled++;
+        this.handle(remote, received.message as InjectMessage, target);
+      }
+    }
+    return handled;
+  }
+
+  private handle(remote: Remote, message: InjectMessage, target: InjectTarget): void {
+    switch (message.op) {
+      case 'attach':
+        remote.parker = Parker.fromShared(message.parker);
+        return;
+      case 'abort':
+        remote.tasks.get(message.id)?.abort();
+        return;
+      case 'spawn': {
+        let task: Cell;
+        if (this.closed) {
+          remote.port.postMessage({ op: 'done', id: message.id, outcome: Outcome.Cancelled, value: undefined } satisfies DoneMessage);
+          remote.parker?.unpark();
+          return;
+        }
+        const ref = lookupTaskRef(message.url, message.name);
+        if (message.blocking) {
+          task = ref
+            ? target.spawnBlocking(ref, message.args)
+            : target.spawn(() => Promise.reject(new TaskNotFoundError(message.url, message.name, 'import the module on the runtime thread first')), []);
+        } else if (ref) {
+          task = target.spawn(ref.fn as (...args: unknown[]) => unknown, message.args);
+        } else {
+          // Not loaded on this thread yet: import it (this needs the host event loop to run).
+          const { url, name, args } = message;
+          task = target.spawn(async () => {
+            const found = await resolveTaskRef(url, name);
+            return await target.spawn(found.fn as (...a: unknown[]) => unknown, args);
+          }, []);
+        }
+        remote.tasks.set(message.id, task);
+        task.observed = true;
+        new ReplyWaker(remote, message.id, task).wake();
+        return;
+      }
+    }
+  }
+
+  /** Stops accepting work: later spawns are answered as cancelled; ports close once drained. */
+  close(target: InjectTarget): void {
+    this.drain(target);
+    this.closed = true;
+  }
+
+  /** Closes every port (after shutdown has settled the remote tasks). */
+  dispose(): void {
+    for (const remote of this.remotes) remote.port.close();
+    this.remotes.length = 0;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Driver } from '../driver/driver.js';
+import type { RuntimeHandle } from './runtime-handle.js';
+
+/**
+ * What a runtime flavor exposes to the context machinery and to driver-backed futures on the
+ * thread where the code runs. Flavor authors implement it; application code never sees it.
+ */
+export interface RuntimeCore {
+  /** The public handle of this runtime. */
+  readonly handle: RuntimeHandle;
+  /**
+   * The driver named `name`, ready to take registrations on this thread. Throws
+   * `DriverDisabledError` if the runtime was built without it, `DriverNotDrivenError` if it exists
+   * but is not turned here (a shared handle on another thread), `RuntimeShutdownError` after shutdown.
+   *
+   * @param enableHint - shown in the disabled error, for example `'.enable(timeDriver())'`.
+   */
+  driver(name: string, enableHint?: string): Driver;
+}

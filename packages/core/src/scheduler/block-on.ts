@@ -1,0 +1,86 @@
+import { enterDriving, exitDriving, isDrivingOrInTask } from '../context/frame.js';
+import { DeadlockError, JoinError, NestedBlockOnError } from '../errors.js';
+import { Outcome } from '../task/join-handle.js';
+import type { LocalScheduler } from './local-scheduler.js';
+
+/** What a flavor plugs into {@link blockOnLoop}: how to collect outside events and how to wait. */
+export interface BlockOnHooks {
+  /** Tasks to run between two calls of `turn` while tasks are runnable (Tokio's event interval). */
+  readonly eventInterval: number;
+  /**
+   * Collects events without waiting: turn drivers, drain the inject queue, poll the blocking
+   * pool. Returns how many it dispatched.
+   */
+  turn(): number;
+  /**
+   * Nothing is runnable and `turn` found nothing. Wait for something that can wake a task (park
+   * the thread) and return true, or return false if nothing ever could. It may also throw its own
+   * error (for example `DriverNotDrivenError`).
+   */
+  idle(): boolean;
+}
+
+const ROOT_FINALLY_POLLS = 10_000;
+
+/**
+ * The synchronous `blockOn` loop shared by the flavors: poll the root when woken, run up to
+ * `eventInterval` tasks, `turn`, and when idle let the flavor park. Returns the root task's value
+ * or throws what it threw. A root that can never complete becomes a {@link DeadlockError}, after
+ * its `finally` blocks ran.
+ */
+export function blockOnLoop<T>(scheduler: LocalScheduler, task: unknown, args: unknown[], hooks: BlockOnHooks): T {
+  if (isDrivingOrInTask()) throw new NestedBlockOnError();
+  let rootWoken = true;
+  const root = scheduler.createRoot(task, args, () => {
+    rootWoken = true;
+  });
+  enterDriving();
+  try {
+    for (;;) {
+      if (rootWoken) {
+        rootWoken = false;
+        scheduler.runTask(root);
+        if (root.outcome !== Outcome.None) break;
+      }
+      if (scheduler.runBatch(hooks.eventInterval) === hooks.eventInterval) {
+        hooks.turn();
+        continue;
+      }
+      if (rootWoken) continue;
+      scheduler.reportUnhandled();
+      if (hooks.turn() > 0 || scheduler.hasRunnable() || rootWoken) continue;
+      let waited: boolean;
+      try {
+        waited = hooks.idle();
+      } catch (error) {
+        cancelRoot(scheduler, root, () => rootWoken, (v) => (rootWoken = v));
+        throw error;
+      }
+      if (!waited && !scheduler.hasRunnable() && !rootWoken) {
+        cancelRoot(scheduler, root, () => rootWoken, (v) => (rootWoken = v));
+        throw new DeadlockError(scheduler.asyncInFlight > 0 || scheduler.isAsyncTask(root));
+      }
+    }
+  } finally {
+    exitDriving();
+  }
+  if (root.outcome === Outcome.Ok) return root.result as T;
+  if (root.outcome === Outcome.Panic) throw root.result;
+  throw new JoinError('cancelled', root.id);
+}
+
+/** Aborts the root and polls it (and whatever it wakes) so its `finally` blocks run. */
+function cancelRoot(
+  scheduler: LocalScheduler,
+  root: ReturnType<LocalScheduler['createRoot']>,
+  woken: () => boolean,
+  setWoken: (v: boolean) => void,
+): void {
+  root.abort();
+  for (let i = 0; i < ROOT_FINALLY_POLLS && root.outcome === Outcome.None; i++) {
+    if (woken()) {
+      setWoken(false);
+      scheduler.runTask(root);
+    } else if (scheduler.runBatch(64) === 0) break;
+  }
+}

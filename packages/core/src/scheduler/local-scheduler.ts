@@ -1,0 +1,436 @@
+import { runInAsyncFrame, swapFrame } from '../context/frame.js';
+import { InvalidTaskError, JoinError } from '../errors.js';
+import { PENDING } from '../future/poll.js';
+import type { Suspend } from '../future/suspend.js';
+import type { RuntimeCore } from '../runtime/runtime-core.js';
+import { JoinHandle, Outcome, type TaskOwner } from '../task/join-handle.js';
+import { isTaskRef } from '../task/task-ref.js';
+
+// Task state bits.
+const SCHEDULED = 1; // in the run queue
+const RUNNING = 2; // being polled right now
+const NOTIFIED = 4; // woken while running: poll again
+const CANCEL = 8; // abort requested
+const CANCEL_DELIVERED = 16; // generator.return() was called; the finally blocks are running
+const ASYNC = 32; // an async task: the host's microtasks drive it, the scheduler never polls it
+const STARTED = 64;
+const ROOT = 128; // the root of a blockOn: run by the caller's loop, not queued or counted
+
+/** Default per-task budget: futures a task may complete in one poll before it must yield. */
+export const DEFAULT_BUDGET = 128;
+
+/** Options of a {@link LocalScheduler}. */
+export interface LocalSchedulerOptions {
+  /** The runtime whose tasks these are (their context frame). */
+  readonly runtime: RuntimeCore;
+  /** Called with each failed task nobody joined (once per task). Default: `console.error`. */
+  readonly onUnhandledError?: (error: JoinError) => void;
+  /** Called when a task becomes runnable while the scheduler is not running tasks (to unpark the loop). */
+  readonly onSchedule?: () => void;
+  /** Futures a task may complete in one poll before it is made to yield. Default 128. */
+  readonly budget?: number;
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+type Cell = JoinHandle<unknown, string>;
+
+const GeneratorFunction = Object.getPrototypeOf(function* () {}) as object;
+const AsyncFunction = Object.getPrototypeOf(async function () {}) as object;
+
+function isGenerator(value: unknown): value is Generator<Suspend, unknown, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Generator).next === 'function' &&
+    typeof (value as Generator).throw === 'function' &&
+    typeof (value as Generator).return === 'function'
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
+
+function isSuspend(value: unknown): value is Suspend {
+  return typeof value === 'object' && value !== null && typeof (value as Suspend).poll === 'function';
+}
+
+/** Resolves a task argument (function or TaskRef) to the function to call. */
+export function taskFunction(task: unknown): AnyFn {
+  if (typeof task === 'function') return task as AnyFn;
+  if (isTaskRef(task)) return task.fn as AnyFn;
+  throw new InvalidTaskError(task);
+}
+
+/**
+ * The single-thread task engine shared by every flavor: a FIFO run queue of task cells, the
+ * stepping of generator tasks (poll the awaited future, resume the generator), the start of async
+ * and plain tasks, abort at suspension points, the cooperative budget, and shutdown. The flavor
+ * owns the loop around it: when to run a batch, when to turn drivers, when and how to park.
+ */
+export class LocalScheduler implements TaskOwner {
+  private readonly runtime: RuntimeCore;
+  private readonly onUnhandledError: (error: JoinError) => void;
+  private readonly onSchedule: (() => void) | undefined;
+  private readonly budget: number;
+  private head: Cell | null = null;
+  private tail: Cell | null = null;
+  private aliveHead: Cell | null = null;
+  private unobserved: Cell[] = [];
+  private running = 0;
+  private readonly wakeTask = (task: Cell): void => this.schedule(task);
+
+  /** Tasks in the run queue. */
+  queueDepth = 0;
+  /** Tasks spawned and not finished (roots excluded). */
+  aliveTasks = 0;
+  /** Tasks spawned since creation. */
+  spawnedCount = 0;
+  /** Task polls performed. */
+  pollCount = 0;
+  /** Async tasks that have started and not finished: a blocked root waiting on them is a deadlock. */
+  asyncInFlight = 0;
+
+  /** @param options - see {@link LocalSchedulerOptions}. */
+  constructor(options: LocalSchedulerOptions) {
+    this.runtime = options.runtime;
+    this.onUnhandledError =
+      options.onUnhandledError ??
+      ((error) => {
+        console.error(`[tide] ${error.message}`, error.cause);
+      });
+    this.onSchedule = options.onSchedule;
+    this.budget = options.budget ?? DEFAULT_BUDGET;
+  }
+
+  /** Creates a task and queues it. `task` is a function or a TaskRef (called locally). */
+  spawn(task: unknown, args: unknown[]): Cell {
+    const fn = taskFunction(task);
+    const cell = new JoinHandle<unknown, string>(this.runtime, this, fn, args, this.wakeTask);
+    this.spawnedCount++;
+    this.aliveTasks++;
+    this.linkAlive(cell);
+    this.schedule(cell);
+    return cell;
+  }
+
+  /**
+   * Creates the root task of a `blockOn`: polled by the caller's loop with {@link runTask} rather
+   * than queued, and not counted as alive. `onWake` tells the loop it is runnable.
+   */
+  createRoot(task: unknown, args: unknown[], onWake: (task: Cell) => void): Cell {
+    const fn = taskFunction(task);
+    const cell = new JoinHandle<unknown, string>(this.runtime, this, fn, args, onWake);
+    cell.state = ROOT;
+    return cell;
+  }
+
+  /** True if tasks are waiting to run. */
+  hasRunnable(): boolean {
+    return this.head !== null;
+  }
+
+  /** Runs up to `max` queued tasks; returns how many ran. */
+  runBatch(max: number): number {
+    let ran = 0;
+    this.running++;
+    try {
+      while (ran < max) {
+        const cell = this.head;
+        if (cell === null) break;
+        this.head = cell.nextQueued;
+        if (this.head === null) this.tail = null;
+        cell.nextQueued = null;
+        this.queueDepth--;
+        cell.state &= ~SCHEDULED;
+        this.runTask(cell);
+        ran++;
+      }
+    } finally {
+      this.running--;
+    }
+    return ran;
+  }
+
+  /** Queues a task to be polled (its waker). */
+  schedule(cell: Cell): void {
+    const state = cell.state;
+    if (cell.outcome !== Outcome.None || (state & (SCHEDULED | ASYNC)) !== 0) return;
+    if ((state & RUNNING) !== 0) {
+      cell.state = state | NOTIFIED;
+      return;
+    }
+    cell.state = state | SCHEDULED;
+    if (this.tail === null) this.head = cell;
+    else this.tail.nextQueued = cell;
+    this.tail = cell;
+    this.queueDepth++;
+    if (this.running === 0) this.onSchedule?.();
+  }
+
+  /** True if `cell` is an async task (driven by host microtasks, not by this scheduler). */
+  isAsyncTask(cell: Cell): boolean {
+    return (cell.state & ASYNC) !== 0;
+  }
+
+  /** Requests cancellation (the TaskOwner side of `JoinHandle.abort`). */
+  abortTask(cell: Cell): void {
+    if (cell.outcome !== Outcome.None || (cell.state & CANCEL) !== 0) return;
+    cell.state |= CANCEL;
+    if ((cell.state & STARTED) === 0) {
+      // Never polled: drop it without running any of its code.
+      this.finish(cell, Outcome.Cancelled, undefined);
+      return;
+    }
+    if ((cell.state & ASYNC) !== 0) {
+      // An async function cannot be stopped from outside: its signal fires, the handle settles now.
+      this.finish(cell, Outcome.Cancelled, undefined);
+      return;
+    }
+    cell.wake();
+  }
+
+  /**
+   * Polls one task: starts it, or resumes the generator with the awaited future's value, until it
+   * is pending, done, or out of budget.
+   */
+  runTask(cell: Cell): void {
+    if (cell.outcome !== Outcome.None) return;
+    cell.state = (cell.state & ~NOTIFIED) | RUNNING;
+    this.pollCount++;
+    const prevFrame = swapFrame(cell);
+    try {
+      if ((cell.state & STARTED) === 0) {
+        cell.state |= STARTED;
+        if (!this.start(cell)) return;
+      }
+      this.step(cell);
+    } finally {
+      swapFrame(prevFrame);
+      cell.state &= ~RUNNING;
+      if ((cell.state & NOTIFIED) !== 0 && cell.outcome === Outcome.None) {
+        cell.state &= ~NOTIFIED;
+        cell.wake();
+      }
+    }
+  }
+
+  /** Starts a task. Returns true if it is a generator (or future) that needs stepping. */
+  private start(cell: Cell): boolean {
+    const fn = cell.fn as AnyFn;
+    const args = cell.args as unknown[];
+    cell.fn = null;
+    cell.args = null;
+    const proto = Object.getPrototypeOf(fn) as object;
+    if (proto === GeneratorFunction) {
+      try {
+        cell.gen = fn(...args) as Generator<Suspend, unknown, unknown>;
+      } catch (error) {
+        this.finish(cell, Outcome.Panic, error);
+        return false;
+      }
+      return true;
+    }
+    let value: unknown;
+    try {
+      value = proto === AsyncFunction ? runInAsyncFrame(cell, fn, args) : fn(...args);
+    } catch (error) {
+      this.finish(cell, Outcome.Panic, error);
+      return false;
+    }
+    if (isGenerator(value)) {
+      cell.gen = value;
+      return true;
+    }
+    if (isSuspend(value)) {
+      cell.awaiting = value;
+      return true;
+    }
+    if (isThenable(value)) {
+      this.adoptPromise(cell, value);
+      return false;
+    }
+    this.finish(cell, Outcome.Ok, value);
+    return false;
+  }
+
+  private adoptPromise(cell: Cell, promise: PromiseLike<unknown>): void {
+    cell.state |= ASYNC;
+    this.asyncInFlight++;
+    promise.then(
+      (value) => {
+        this.asyncInFlight--;
+        this.finish(cell, Outcome.Ok, value);
+      },
+      (error: unknown) => {
+        this.asyncInFlight--;
+        this.finish(cell, Outcome.Panic, error);
+      },
+    );
+  }
+
+  private step(cell: Cell): void {
+    let budget = this.budget;
+    let mode = 0; // 0 next, 1 throw, 2 return
+    let input: unknown = undefined;
+    for (;;) {
+      const awaiting = cell.awaiting;
+      if (awaiting !== null) {
+        if ((cell.state & (CANCEL | CANCEL_DELIVERED)) === CANCEL) {
+          cell.awaiting = null;
+          cell.state |= CANCEL_DELIVERED;
+          disposeFuture(awaiting);
+          mode = 2;
+        } else {
+          if (budget-- === 0) {
+            // Out of budget: go to the back of the queue; the future is polled on the next run.
+            cell.state |= NOTIFIED;
+            return;
+          }
+          let value: unknown;
+          try {
+            value = awaiting.poll(cell);
+          } catch (error) {
+            cell.awaiting = null;
+            mode = 1;
+            input = error;
+            value = undefined;
+          }
+          if (mode !== 1) {
+            if (value === PENDING) return;
+            cell.awaiting = null;
+            mode = 0;
+            input = value;
+          }
+        }
+      } else if ((cell.state & (CANCEL | CANCEL_DELIVERED)) === CANCEL && cell.gen !== null) {
+        // Abort requested while the task was running its synchronous part: stop at this yield.
+        cell.state |= CANCEL_DELIVERED;
+        mode = 2;
+      }
+      const gen = cell.gen;
+      if (gen === null) {
+        // A task that returned a future: its value is the task's value.
+        if (mode === 0) this.finish(cell, Outcome.Ok, input);
+        else if (mode === 1) this.finish(cell, Outcome.Panic, input);
+        else this.finish(cell, Outcome.Cancelled, undefined);
+        return;
+      }
+      let result: IteratorResult<Suspend, unknown>;
+      try {
+        result = mode === 0 ? gen.next(input) : mode === 1 ? gen.throw(input) : gen.return(undefined);
+      } catch (error) {
+        this.finish(cell, Outcome.Panic, error);
+        return;
+      }
+      if (cell.outcome !== Outcome.None) {
+        // Settled from outside while it ran (the runtime shut down): stop here, run its finally blocks.
+        if (result.done !== true) safeReturn(gen);
+        return;
+      }
+      if (result.done === true) {
+        // A task that was finishing when the abort came completes normally (as in Tokio).
+        this.finish(cell, (cell.state & CANCEL_DELIVERED) !== 0 ? Outcome.Cancelled : Outcome.Ok, result.value);
+        return;
+      }
+      const next = result.value;
+      if (!isSuspend(next)) {
+        // A bare `yield x`: tell the author at the exact line.
+        mode = 1;
+        input = new TypeError(
+          `a generator task yielded ${typeof next === 'object' ? 'a non-future object' : String(next)}: use \`yield*\` with a future (for example \`yield* sleep(10)\` or \`yield* handle\`), not a bare \`yield\``,
+        );
+        continue;
+      }
+      cell.awaiting = next;
+      mode = 0;
+      input = undefined;
+    }
+  }
+
+  /** Settles a task, unlinks it, and remembers unjoined failures for {@link reportUnhandled}. */
+  private finish(cell: Cell, outcome: Outcome, result: unknown): void {
+    const wasRoot = (cell.state & ROOT) !== 0;
+    if (!cell.settle(outcome, outcome === Outcome.Cancelled ? undefined : result)) return;
+    if (!wasRoot) {
+      this.unlinkAlive(cell);
+      this.aliveTasks--;
+    }
+    if (outcome === Outcome.Panic && !cell.observed && !wasRoot) this.unobserved.push(cell);
+  }
+
+  /**
+   * Reports every failed task that nobody has joined yet to `onUnhandledError`, once. Flavors
+   * call it when the run queue drains, so a join that follows right after the failure is not
+   * reported.
+   */
+  reportUnhandled(): void {
+    if (this.unobserved.length === 0) return;
+    const failed = this.unobserved;
+    this.unobserved = [];
+    for (const cell of failed) {
+      if (cell.observed) continue;
+      cell.observed = true;
+      try {
+        this.onUnhandledError(new JoinError('panic', cell.id, cell.result));
+      } catch {
+        // A failing hook must not take the runtime down.
+      }
+    }
+  }
+
+  /**
+   * Cancels every alive task at its suspension point and runs their `finally` blocks (for up to
+   * `maxPolls` polls, so a task that never stops cannot hang shutdown). Tasks still alive after
+   * that are settled as cancelled without further polling.
+   */
+  shutdown(maxPolls = 10_000): void {
+    for (let cell = this.aliveHead; cell !== null; cell = cell.nextAlive) this.abortTask(cell);
+    let polls = 0;
+    while (this.head !== null && polls < maxPolls) polls += this.runBatch(maxPolls - polls);
+    for (let cell = this.aliveHead; cell !== null; cell = this.aliveHead) {
+      const awaiting = cell.awaiting;
+      if (awaiting !== null) disposeFuture(awaiting);
+      this.finish(cell, Outcome.Cancelled, undefined);
+    }
+    this.head = this.tail = null;
+    this.queueDepth = 0;
+  }
+
+  private linkAlive(cell: Cell): void {
+    cell.nextAlive = this.aliveHead;
+    if (this.aliveHead !== null) this.aliveHead.prevAlive = cell;
+    this.aliveHead = cell;
+  }
+
+  private unlinkAlive(cell: Cell): void {
+    if (cell.prevAlive !== null) cell.prevAlive.nextAlive = cell.nextAlive;
+    else if (this.aliveHead === cell) this.aliveHead = cell.nextAlive;
+    if (cell.nextAlive !== null) cell.nextAlive.prevAlive = cell.prevAlive;
+    cell.prevAlive = cell.nextAlive = null;
+  }
+}
+
+/** Releases a future's driver registration, if it holds one. */
+export function disposeFuture(future: Suspend): void {
+  const dispose = (future as Partial<Disposable>)[Symbol.dispose];
+  if (typeof dispose === 'function') {
+    try {
+      dispose.call(future);
+    } catch {
+      // Releasing must not fail the task's cancellation.
+    }
+  }
+}
+
+function safeReturn(gen: Generator<Suspend, unknown, unknown>): void {
+  try {
+    gen.return(undefined);
+  } catch {
+    // The task was already settled as cancelled; what its finally throws has nowhere to go.
+  }
+}

@@ -1,0 +1,199 @@
+import { DriverDisabledError, JoinHandle, RuntimeShutdownError, type JoinError, type RuntimeMetrics, type TaskRef } from '@tide/core';
+import {
+  BlockingPool,
+  InjectQueue,
+  LocalScheduler,
+  Outcome,
+  Parker,
+  assertSendableArgs,
+  type Driver,
+  type DriverFactory,
+  type InjectTarget,
+  type RuntimeCore,
+} from '@tide/core/driver';
+import type { CurrentThreadHandle } from './handle.js';
+
+let nextRuntimeId = 1;
+
+/** Settings of a current-thread runtime, gathered by the builder. */
+export interface CurrentThreadConfig {
+  readonly name: string | undefined;
+  readonly eventInterval: number;
+  readonly maxBlockingThreads: number;
+  readonly threadKeepAliveMs: number;
+  readonly onUnhandledError: ((error: JoinError) => void) | undefined;
+  readonly drivers: readonly DriverFactory[];
+}
+
+type Cell = JoinHandle<unknown, string>;
+
+/**
+ * The state one current-thread runtime keeps on its thread: scheduler, drivers, inject queue,
+ * blocking pool, parker and counters. The runtime and its handles are views over it.
+ */
+export class CurrentThreadCore implements RuntimeCore, InjectTarget {
+  readonly id = nextRuntimeId++;
+  readonly parker = new Parker();
+  readonly scheduler: LocalScheduler;
+  readonly inject: InjectQueue;
+  readonly drivers: readonly Driver[];
+  readonly driverNames: readonly string[];
+  private readonly driverByName = new Map<string, Driver>();
+  private pool: BlockingPool | undefined;
+  /** True while `blockOn` or `run` drives the runtime (a second driver would be nested). */
+  driving = false;
+  isShutdown = false;
+  parkCount = 0;
+  unparkCount = 0;
+  busyMs = 0;
+  handle!: CurrentThreadHandle<string>;
+
+  constructor(readonly config: CurrentThreadConfig) {
+    this.scheduler = new LocalScheduler({
+      runtime: this,
+      ...(config.onUnhandledError ? { onUnhandledError: config.onUnhandledError } : {}),
+      // A task woken from host code while the runtime waits in `run()` must wake the loop.
+      onSchedule: () => {
+        if (!this.driving) this.parker.unpark();
+      },
+    });
+    this.inject = new InjectQueue(this.parker);
+    const cx = { parker: this.parker, flavor: 'current_thread' as const, runtimeId: this.id };
+    this.drivers = config.drivers.map((factory) => {
+      const driver = factory.create(cx);
+      this.driverByName.set(factory.name, driver);
+      return driver;
+    });
+    this.driverNames = config.drivers.map((f) => f.name);
+  }
+
+  /** See {@link RuntimeCore.driver}. */
+  driver(name: string, enableHint?: string): Driver {
+    if (this.isShutdown) throw new RuntimeShutdownError(`the '${name}' driver`);
+    const driver = this.driverByName.get(name);
+    if (driver === undefined) throw new DriverDisabledError(name, enableHint);
+    return driver;
+  }
+
+  /** Spawns a task (after shutdown: a handle that is already cancelled). */
+  spawn(fn: unknown, args: unknown[]): Cell {
+    if (this.isShutdown) return this.cancelledHandle();
+    return this.scheduler.spawn(fn, args);
+  }
+
+  /** Runs a TaskRef on the blocking pool (created on first use). */
+  spawnBlocking(ref: TaskRef<unknown[], unknown, string>, args: unknown[]): Cell {
+    if (this.isShutdown) return this.cancelledHandle();
+    assertSendableArgs(args, `spawnBlocking(${(ref as { name?: string })?.name ?? '?'})`);
+    this.pool ??= new BlockingPool({
+      maxThreads: this.config.maxBlockingThreads,
+      keepAliveMs: this.config.threadKeepAliveMs,
+      parker: this.parker,
+      shared: () => this.share(),
+      ...(this.config.name !== undefined ? { name: this.config.name } : {}),
+    });
+    return this.pool.spawn(this, ref, args) as Cell;
+  }
+
+  /** A transferable description of the runtime for `Handle.fromShared` on another thread. */
+  share(): ReturnType<InjectQueue['share']> {
+    return this.inject.share({ id: this.id, flavor: 'current_thread', name: this.config.name, drivers: this.driverNames });
+  }
+
+  private cancelledHandle(): Cell {
+    const cell = new JoinHandle<unknown, string>(this, this.scheduler, null, null, null);
+    cell.settle(Outcome.Cancelled, undefined);
+    return cell;
+  }
+
+  /** Collects outside events without waiting: inject queue and blocking results; drivers too if `withDrivers`. */
+  turn(withDrivers: boolean): number {
+    let events = this.inject.drain(this);
+    if (this.pool !== undefined) events += this.pool.poll();
+    if (withDrivers) for (const driver of this.drivers) events += driver.turn();
+    return events;
+  }
+
+  /** Blocking tasks running or queued (they may still wake a task; a paused clock must not jump). */
+  get blockingBusy(): boolean {
+    return this.pool !== undefined && (this.pool.busy > 0 || this.pool.queueDepth > 0);
+  }
+
+  /** Work from other threads that may still wake a task: blocking tasks and remote spawns. */
+  get awaitingOtherThreads(): boolean {
+    return this.blockingBusy || this.inject.pendingRemoteTasks > 0;
+  }
+
+  /** How long the drivers let the runtime park (ms; Infinity if no deadline). */
+  parkTimeout(): number {
+    let timeout = Infinity;
+    for (const driver of this.drivers) timeout = Math.min(timeout, driver.parkTimeout());
+    return timeout;
+  }
+
+  /** Names of drivers with registrations that may still wake a task. */
+  driversWithPendingWork(): string[] {
+    const names: string[] = [];
+    for (const driver of this.drivers) if (driver.hasPendingWork()) names.push(driver.name);
+    return names;
+  }
+
+  /** Lets drivers make progress without waiting when the runtime is idle (a paused clock's auto-advance). */
+  idleDrivers(): boolean {
+    const busy = this.blockingBusy;
+    for (const driver of this.drivers) if (driver.onIdle?.(busy) === true) return true;
+    return false;
+  }
+
+  /** Parks the thread synchronously for up to `timeoutMs`. */
+  park(timeoutMs: number): void {
+    this.parkCount++;
+    const start = performance.now();
+    if (this.parker.park(timeoutMs)) this.unparkCount++;
+    this.busyMs -= performance.now() - start;
+  }
+
+  /** Shuts down: tasks cancelled (finally blocks run), drivers shut, pool given `timeoutMs`. */
+  shutdown(timeoutMs: number): void {
+    if (this.isShutdown) return;
+    this.inject.close(this);
+    this.isShutdown = true;
+    this.scheduler.shutdown();
+    for (const driver of this.drivers) {
+      try {
+        driver.shutdown();
+      } catch (error) {
+        console.error('[tide] a driver failed to shut down', error);
+      }
+    }
+    this.pool?.shutdown(timeoutMs);
+    // Results of blocking tasks that finished within the timeout reach their handles.
+    this.pool?.poll();
+    this.inject.drain(this);
+    this.inject.dispose();
+  }
+
+  /** A snapshot of the counters. */
+  metrics(): RuntimeMetrics {
+    const pool = this.pool;
+    return {
+      numWorkers: 1,
+      numAliveTasks: this.scheduler.aliveTasks,
+      globalQueueDepth: this.scheduler.queueDepth,
+      spawnedTasksCount: this.scheduler.spawnedCount,
+      numBlockingThreads: pool?.threads ?? 0,
+      numIdleBlockingThreads: pool?.idleThreads ?? 0,
+      blockingQueueDepth: pool?.queueDepth ?? 0,
+      workers: [
+        {
+          parkCount: this.parkCount,
+          unparkCount: this.unparkCount,
+          busyMs: Math.max(0, this.busyMs),
+          pollCount: this.scheduler.pollCount,
+          stealCount: 0,
+          localQueueDepth: this.scheduler.queueDepth,
+        },
+      ],
+    };
+  }
+}

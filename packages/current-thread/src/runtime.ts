@@ -1,0 +1,214 @@
+import {
+  DeadlockError,
+  JoinError,
+  NestedBlockOnError,
+  type EnterGuard,
+  type JoinHandle,
+  type NotAsync,
+  type RequirementsOf,
+  type RuntimeMetrics,
+  type SharedHandle,
+  type Task,
+  type TaskArgs,
+  type TaskOutput,
+  type TaskRef,
+  type WithinDrivers,
+} from '@tide/core';
+import { blockOnLoop, enterDriving, exitDriving, isDrivingOrInTask, Outcome } from '@tide/core/driver';
+import { CurrentThreadBuilder } from './builder.js';
+import { CurrentThreadHandle } from './handle.js';
+import { CurrentThreadCore, type CurrentThreadConfig } from './runtime-core.js';
+
+// A ref'd host timer can wait at most this long (setTimeout's limit).
+const MAX_HOST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A Tokio `current_thread` runtime: tasks run on the thread that drives it, either synchronously
+ * with {@link CurrentThreadRuntime.blockOn} (which turns timers and IO itself and parks the thread
+ * with `Atomics.wait` when idle) or from the host event loop with {@link CurrentThreadRuntime.run}.
+ *
+ * `Drivers` is the union of driver names it was built with; tasks needing others do not compile.
+ */
+export class CurrentThreadRuntime<Drivers extends string = never> implements Disposable {
+  private readonly core: CurrentThreadCore;
+  private readonly runtimeHandle: CurrentThreadHandle<Drivers>;
+
+  /** Starts a builder: `CurrentThreadRuntime.builder().enable(timeDriver()).build()`. */
+  static builder(): CurrentThreadBuilder<never> {
+    return new CurrentThreadBuilder();
+  }
+
+  /** @internal Use {@link CurrentThreadRuntime.builder}. */
+  constructor(config: CurrentThreadConfig) {
+    this.core = new CurrentThreadCore(config);
+    this.runtimeHandle = new CurrentThreadHandle<Drivers>(this.core);
+    this.core.handle = this.runtimeHandle as CurrentThreadHandle<string>;
+  }
+
+  /** The runtime's id. */
+  get id(): number {
+    return this.core.id;
+  }
+  /** The runtime's name, if the builder gave one. */
+  get name(): string | undefined {
+    return this.core.config.name;
+  }
+
+  /** A handle to this runtime (a cheap view that does not keep it alive). */
+  handle(): CurrentThreadHandle<Drivers> {
+    return this.runtimeHandle;
+  }
+
+  /** Spawns a task; it runs when the runtime is driven. */
+  spawn<F extends Task>(task: F & WithinDrivers<F, Drivers>, ...args: TaskArgs<F>): JoinHandle<TaskOutput<F>, RequirementsOf<F>> {
+    return this.runtimeHandle.spawn(task, ...args);
+  }
+
+  /** Runs a synchronous TaskRef on the blocking pool. */
+  spawnBlocking<A extends unknown[], T>(task: TaskRef<A, T, never>, ...args: A): JoinHandle<Awaited<T>> {
+    return this.runtimeHandle.spawnBlocking(task, ...args);
+  }
+
+  /** Enters the runtime's context on this thread until the guard is disposed. */
+  enter(): EnterGuard {
+    return this.runtimeHandle.enter();
+  }
+
+  /** A snapshot of the runtime's counters. */
+  metrics(): RuntimeMetrics {
+    return this.core.metrics();
+  }
+
+  /** A transferable handle for a worker thread (see `CurrentThreadHandle.share`). */
+  share(): SharedHandle {
+    return this.core.share();
+  }
+
+  /**
+   * Runs the task to completion on this thread and returns its value synchronously, running every
+   * spawned task, turning the drivers and parking the thread (`Atomics.wait`) until the next timer
+   * or event when idle. The task's error is thrown as is.
+   *
+   * Throws `NestedBlockOnError` if called from inside a task or while this thread drives a
+   * runtime, and `DeadlockError` if the task can never complete.
+   */
+  blockOn<F extends Task>(task: F & WithinDrivers<F, Drivers> & NotAsync<F>, ...args: TaskArgs<F>): TaskOutput<F> {
+    const core = this.core;
+    if (core.driving || isDrivingOrInTask()) throw new NestedBlockOnError();
+    core.driving = true;
+    const start = performance.now();
+    try {
+      return blockOnLoop<TaskOutput<F>>(core.scheduler, task, args, {
+        eventInterval: core.config.eventInterval,
+        turn: () => core.turn(true),
+        idle: () => {
+          if (core.idleDrivers()) return true;
+          const timeout = core.parkTimeout();
+          if (timeout === Infinity && core.driversWithPendingWork().length === 0 && !core.awaitingOtherThreads) return false;
+          core.park(timeout);
+          return true;
+        },
+      });
+    } finally {
+      core.busyMs += performance.now() - start;
+      core.driving = false;
+    }
+  }
+
+  /**
+   * Drives the runtime from the host event loop until the task completes: tasks run in host
+   * macrotasks, async tasks' continuations run between them, and when idle the runtime waits for
+   * the next timer or event without blocking the thread. Use it when the program also has host
+   * work (Node streams, other libraries' promises).
+   */
+  async run<F extends Task>(task: F & WithinDrivers<F, Drivers>, ...args: TaskArgs<F>): Promise<TaskOutput<F>> {
+    const core = this.core;
+    if (core.driving || isDrivingOrInTask()) throw new NestedBlockOnError();
+    core.driving = true;
+    let rootWoken = true;
+    const root = core.scheduler.createRoot(task, args, () => {
+      rootWoken = true;
+      core.parker.unpark();
+    });
+    try {
+      for (;;) {
+        // One synchronous slice: run what is ready, like blockOn, but never block the thread.
+        const start = performance.now();
+        enterDriving();
+        let ran = 0;
+        try {
+          core.turn(true);
+          if (rootWoken) {
+            rootWoken = false;
+            core.scheduler.runTask(root);
+          }
+          ran = core.scheduler.runBatch(core.config.eventInterval);
+          if (ran < core.config.eventInterval) core.scheduler.reportUnhandled();
+        } finally {
+          exitDriving();
+          core.busyMs += performance.now() - start;
+        }
+        if (root.outcome !== Outcome.None) break;
+        if (ran > 0 || rootWoken || core.scheduler.hasRunnable()) {
+          // Let host IO callbacks and async tasks' microtasks run between slices.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
+        if (core.idleDrivers()) continue;
+        const timeout = core.parkTimeout();
+        const pending =
+          timeout !== Infinity || core.driversWithPendingWork().length > 0 || core.awaitingOtherThreads || core.scheduler.asyncInFlight > 0;
+        if (!pending) {
+          root.abort();
+          core.scheduler.runTask(root);
+          throw new DeadlockError(false);
+        }
+        await this.parkAsync(timeout);
+      }
+    } finally {
+      core.driving = false;
+    }
+    if (root.outcome === Outcome.Ok) return root.result as TaskOutput<F>;
+    if (root.outcome === Outcome.Panic) throw root.result;
+    throw new JoinError('cancelled', root.id);
+  }
+
+  /** Waits without blocking the thread; a ref'd timer keeps Node alive while the runtime waits. */
+  private async parkAsync(timeoutMs: number): Promise<void> {
+    const core = this.core;
+    core.parkCount++;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.min(Math.max(0, Math.ceil(timeoutMs)), MAX_HOST_TIMER_MS));
+    try {
+      if (await core.parker.parkAsync(Infinity, controller.signal)) core.unparkCount++;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Shuts the runtime down: every task is cancelled at its suspension point (its `finally` blocks
+   * run), drivers shut down, and running blocking tasks get `timeoutMs` to finish. Afterwards
+   * `spawn` returns cancelled handles and driver-backed futures fail with `RuntimeShutdownError`;
+   * runtime-independent futures still work in `handle().blockOn`.
+   */
+  shutdownTimeout(timeoutMs: number): void {
+    if (!(timeoutMs >= 0)) throw new RangeError(`shutdownTimeout: timeout must be a non-negative number of milliseconds, got ${timeoutMs}`);
+    this.core.shutdown(timeoutMs);
+  }
+
+  /** Shuts down without waiting for blocking tasks (`shutdownTimeout(0)`). */
+  shutdownBackground(): void {
+    this.core.shutdown(0);
+  }
+
+  /** True once the runtime was shut down. */
+  get isShutdown(): boolean {
+    return this.core.isShutdown;
+  }
+
+  /** Shuts down, waiting for running blocking tasks (like dropping a Tokio runtime). */
+  [Symbol.dispose](): void {
+    this.core.shutdown(Infinity);
+  }
+}

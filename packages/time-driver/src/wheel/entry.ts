@@ -1,0 +1,138 @@
+/**
+ * The timer node stored in the hierarchical timing wheel.
+ *
+ * @module
+ */
+
+/**
+ * {@link TimerEntry.level} value of an entry that is in no list: it was never
+ * scheduled, has fired, or was cancelled.
+ */
+export const UNLINKED = -1;
+
+/**
+ * {@link TimerEntry.level} value of an entry in the wheel's expired list: its
+ * deadline has been reached and it fires on the next poll.
+ */
+export const PENDING = 6;
+
+/**
+ * One timer registered in a `TimingWheel`: a node of an intrusive,
+ * circular, doubly-linked list, so that the wheel can unlink it in O(1)
+ * without searching and without allocating list cells.
+ *
+ * Only the wheel mutates an entry. Callers read {@link deadline},
+ * {@link seq}, {@link payload} and {@link isScheduled}; the link fields are
+ * public only so that the wheel's modules can share them.
+ *
+ * @typeParam P - What the caller attaches to the timer (a waker, a callback…).
+ */
+export class TimerEntry<P> {
+  /**
+   * When the entry is due, in integer milliseconds on the wheel's clock.
+   * The wheel stores the value it actually scheduled: a deadline beyond
+   * `elapsed + MAX_DURATION` reads back clamped (see `TimingWheel.insert`).
+   */
+  deadline: number;
+
+  /**
+   * Insertion sequence number, unique per wheel and increasing: among equal
+   * deadlines, entries fire in increasing `seq` order.
+   */
+  seq: number;
+
+  /** The caller's data, handed back when the entry fires. */
+  payload: P;
+
+  /**
+   * Previous node in the list this entry is in. An unlinked entry points to
+   * itself, which keeps the field non-null and the unlink code branch-free.
+   * @internal
+   */
+  prev: TimerEntry<P>;
+
+  /**
+   * Next node in the list this entry is in (itself when unlinked).
+   * @internal
+   */
+  next: TimerEntry<P>;
+
+  /**
+   * Which list holds the entry: a wheel level `0..5`, {@link PENDING}, or
+   * {@link UNLINKED}. Cancel uses it to find the owner in O(1).
+   * @internal
+   */
+  level: number;
+
+  /**
+   * Slot index `0..63` within {@link level}; meaningless otherwise. Needed to
+   * clear the level's occupancy bit when the slot becomes empty.
+   * @internal
+   */
+  slot: number;
+
+  /**
+   * Creates an unlinked entry. Callers normally get entries from
+   * `TimingWheel.insert` rather than constructing them.
+   *
+   * @param deadline - Due time in integer ms on the wheel's clock.
+   * @param seq - Insertion sequence number.
+   * @param payload - The caller's data.
+   */
+  constructor(deadline: number, seq: number, payload: P) {
+    // Initialise every field in the constructor, in a fixed order, so that all
+    // entries share one hidden class and property access stays monomorphic.
+    this.deadline = deadline;
+    this.seq = seq;
+    this.payload = payload;
+    this.prev = this;
+    this.next = this;
+    this.level = UNLINKED;
+    this.slot = 0;
+  }
+
+  /** Whether the entry is still waiting in a wheel (not fired, not cancelled). */
+  get isScheduled(): boolean {
+    return this.level !== UNLINKED;
+  }
+}
+
+/**
+ * Creates the sentinel (head) node of an empty circular list. Sentinels are
+ * never handed to callers, so their payload is never read.
+ *
+ * @internal
+ */
+export function createSentinel<P>(): TimerEntry<P> {
+  // The payload of a sentinel is never observed; the cast avoids making every
+  // real entry's payload type optional.
+  return new TimerEntry<P>(0, -1, undefined as P);
+}
+
+/**
+ * Appends `entry` at the tail of the circular list headed by `sentinel`.
+ * Appending (never prepending) is what keeps equal deadlines in FIFO order.
+ *
+ * @internal
+ */
+export function linkLast<P>(sentinel: TimerEntry<P>, entry: TimerEntry<P>): void {
+  const last = sentinel.prev;
+  entry.prev = last;
+  entry.next = sentinel;
+  last.next = entry;
+  sentinel.prev = entry;
+}
+
+/**
+ * Removes `entry` from whatever list it is in and makes it self-linked.
+ *
+ * @internal
+ */
+export function unlink<P>(entry: TimerEntry<P>): void {
+  const prev = entry.prev;
+  const next = entry.next;
+  prev.next = next;
+  next.prev = prev;
+  entry.prev = entry;
+  entry.next = entry;
+}

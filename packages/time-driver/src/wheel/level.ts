@@ -1,0 +1,195 @@
+/**
+ * One level of the hierarchical timing wheel: 64 slots and an occupancy
+ * bitmask.
+ *
+ * @module
+ */
+
+import { createSentinel, linkLast, unlink, type TimerEntry } from './entry.js';
+
+/** Number of slots per level; a power of two so slot arithmetic is masking. */
+export const SLOTS_PER_LEVEL = 64;
+
+/** log2 of {@link SLOTS_PER_LEVEL}: how many deadline bits one level consumes. */
+export const LEVEL_BITS = 6;
+
+/**
+ * One level of a timing wheel. Level `n` has 64 slots of `64^n` ms each, so it
+ * spans `64^(n+1)` ms. A slot holds the entries whose deadline falls in its
+ * range, in insertion order.
+ *
+ * The occupancy bitmask is kept as two 32-bit halves (`lo` = slots 0..31,
+ * `hi` = slots 32..63) because JavaScript bitwise operators work on 32 bits and
+ * BigInt arithmetic is far slower on this hot path.
+ *
+ * @typeParam P - Payload type of the entries.
+ */
+export class Level<P> {
+  /** This level's index, 0 for the 1 ms level. */
+  readonly level: number;
+
+  /** Milliseconds covered by one slot: `64^level`. */
+  readonly slotRange: number;
+
+  /** Milliseconds covered by the whole level: `64^(level+1)`. */
+  readonly levelRange: number;
+
+  /** Bits 0..31 of the occupancy mask; bit `i` set ⇔ slot `i` is non-empty. */
+  occupiedLo = 0;
+
+  /** Bits 32..63 of the occupancy mask (bit `i` here is slot `32 + i`). */
+  occupiedHi = 0;
+
+  /** One sentinel per slot, heading a circular list; allocated once. */
+  private readonly slots: TimerEntry<P>[];
+
+  /**
+   * Creates an empty level.
+   *
+   * @param level - Index of the level, `0..5`.
+   */
+  constructor(level: number) {
+    this.level = level;
+    // Powers of 64 below 2^53 are exact doubles.
+    this.slotRange = 2 ** (LEVEL_BITS * level);
+    this.levelRange = this.slotRange * SLOTS_PER_LEVEL;
+    this.slots = [];
+    for (let i = 0; i < SLOTS_PER_LEVEL; i++) this.slots.push(createSentinel<P>());
+  }
+
+  /** Whether no slot of this level holds an entry. */
+  isEmpty(): boolean {
+    return (this.occupiedLo | this.occupiedHi) === 0;
+  }
+
+  /**
+   * The slot of this level that a deadline maps to: bits
+   * `[6·level, 6·level + 6)` of `when`.
+   *
+   * @param when - A non-negative integer deadline below 2^53.
+   */
+  slotFor(when: number): number {
+    // Division by a power of two is exact; `& 63` truncates the quotient (equal
+    // to floor for non-negative values) and keeps its low 6 bits, both of which
+    // survive ToInt32's modulo-2^32 wrap for any safe integer.
+    return (when / this.slotRange) & (SLOTS_PER_LEVEL - 1);
+  }
+
+  /**
+   * Appends `entry` to the slot its deadline maps to and records the entry's
+   * position in it. Appending keeps equal deadlines in insertion order.
+   */
+  push(entry: TimerEntry<P>): void {
+    const slot = this.slotFor(entry.deadline);
+    entry.level = this.level;
+    entry.slot = slot;
+    linkLast(this.slots[slot]!, entry);
+    if (slot < 32) this.occupiedLo |= 1 << slot;
+    else this.occupiedHi |= 1 << (slot - 32);
+  }
+
+  /** Unlinks `entry`, which must be in this level, clearing its slot's bit if the slot empties. */
+  remove(entry: TimerEntry<P>): void {
+    unlink(entry);
+    const slot = entry.slot;
+    const sentinel = this.slots[slot]!;
+    if (sentinel.next === sentinel) this.clearBit(slot);
+  }
+
+  /**
+   * Moves every entry of `slot`, in order, to the tail of the list headed by
+   * `target` in O(1), and empties the slot. The moved entries keep their stale
+   * `level`/`slot` fields: the caller must relink each of them before any user
+   * code can run (and cancel them).
+   *
+   * @param slot - Slot to empty.
+   * @param target - Sentinel of the list that receives the entries.
+   */
+  moveSlotTo(slot: number, target: TimerEntry<P>): void {
+    const sentinel = this.slots[slot]!;
+    const first = sentinel.next;
+    if (first === sentinel) return;
+    const last = sentinel.prev;
+    // Splice [first..last] after target's current tail.
+    const tail = target.prev;
+    tail.next = first;
+    first.prev = tail;
+    last.next = target;
+    target.prev = last;
+    sentinel.next = sentinel;
+    sentinel.prev = sentinel;
+    this.clearBit(slot);
+  }
+
+  /**
+   * The occupied slot that comes first after `now`'s own slot, going round
+   * the level, with `now`'s own slot last; `-1` if the level is empty. This is
+   * a 64-bit rotate + count of trailing zeros, done on two 32-bit halves.
+   *
+   * `now`'s own slot comes last because an entry can only be there on the top
+   * level, for a deadline a full rotation ahead: on lower levels an entry in
+   * the current slot would share all its higher bits with `now` and be stored
+   * further down. (Starting the scan at `now`'s slot, as a plain rotate by it
+   * would, lets such a far entry hide nearer top-level slots.)
+   *
+   * @param now - The wheel's elapsed time.
+   */
+  nextOccupiedSlot(now: number): number {
+    const lo = this.occupiedLo;
+    const hi = this.occupiedHi;
+    if ((lo | hi) === 0) return -1;
+    const start = (this.slotFor(now) + 1) & (SLOTS_PER_LEVEL - 1);
+    if (start < 32) {
+      // Slots start..31, then 32..63, then wrap to 0..start-1.
+      const m = lo & (-1 << start);
+      if (m !== 0) return ctz(m);
+      if (hi !== 0) return 32 + ctz(hi);
+      return ctz(lo);
+    }
+    // Slots start..63, then wrap to 0..31, then 32..start-1.
+    const m = hi & (-1 << (start - 32));
+    if (m !== 0) return 32 + ctz(m);
+    if (lo !== 0) return ctz(lo);
+    return 32 + ctz(hi);
+  }
+
+  /**
+   * The time at which `slot` must be processed, seen from `now`: the start of
+   * that slot's range in the current rotation of this level, or in the next
+   * rotation if that start is not after `now`.
+   *
+   * The wrap to the next rotation only happens on the top level, whose slots
+   * act as a ring for deadlines that share no higher bits with `now` (the
+   * wheel keeps every deadline within one rotation of the top level). On lower
+   * levels an occupied slot always starts after `now`.
+   */
+  slotStart(now: number, slot: number): number {
+    const levelStart = now - (now % this.levelRange);
+    const start = levelStart + slot * this.slotRange;
+    return start <= now ? start + this.levelRange : start;
+  }
+
+  /**
+   * When this level next needs processing: the start of its earliest occupied
+   * slot as seen from `now` (see {@link slotStart}), or `undefined` if empty.
+   * Every entry in that slot is due at or after the returned time, so it is a
+   * lower bound of this level's earliest deadline, exact on level 0.
+   *
+   * @param now - The wheel's elapsed time.
+   */
+  nextExpiration(now: number): number | undefined {
+    const slot = this.nextOccupiedSlot(now);
+    return slot < 0 ? undefined : this.slotStart(now, slot);
+  }
+
+  private clearBit(slot: number): void {
+    if (slot < 32) this.occupiedLo &= ~(1 << slot);
+    else this.occupiedHi &= ~(1 << (slot - 32));
+  }
+}
+
+/** Count of trailing zero bits of a non-zero 32-bit value. */
+function ctz(x: number): number {
+  // `x & -x` isolates the lowest set bit; clz32 reads it as unsigned.
+  return 31 - Math.clz32(x & -x);
+}

@@ -1,0 +1,374 @@
+/**
+ * Hierarchical hashed timing wheel (after Tokio's `runtime::time::wheel`).
+ *
+ * ## How it works
+ *
+ * Six levels of 64 slots. Level `n` slots are `64^n` ms wide, so the levels
+ * span 64 ms, ~4.1 s, ~4.4 min, ~4.7 h, ~12.4 days and ~2.2 years. An entry
+ * with deadline `when` is stored, relative to the wheel's current time
+ * `elapsed`, on the level of the most significant 6-bit group in which `when`
+ * and `elapsed` differ, in the slot given by `when`'s bits of that group. So
+ * level 0 holds deadlines in the current 64 ms block, level 1 those in the
+ * current ~4 s block but a later 64 ms block, and so on; every entry on a
+ * lower level is due before every entry on a higher one.
+ *
+ * Advancing the wheel repeatedly takes the earliest occupied slot (the first
+ * non-empty level, then that level's first occupied slot from `elapsed`
+ * onward, found with a bitmask), moves `elapsed` to the slot's start and
+ * empties it: entries due at that instant go to the expired (pending) list,
+ * the others are re-inserted one or more levels down ("cascading"). Level-0
+ * slots are 1 ms wide, so when one is emptied all its entries are due.
+ *
+ * ## Ordering
+ *
+ * Entries fire in deadline order, and equal deadlines in insertion order. The
+ * level and slot of an entry are a function of (`elapsed`, `deadline`) only,
+ * and `elapsed` never steps over an unprocessed slot start; so all live
+ * entries with the same deadline always sit in the same slot list. Lists are
+ * only ever appended to and cascades move a slot's list in order, so that
+ * list stays in insertion order, and the tie-break needs no sorting.
+ *
+ * @module
+ */
+
+import { PENDING, TimerEntry, UNLINKED, createSentinel, linkLast, unlink } from './entry.js';
+import { Level } from './level.js';
+
+/** Number of levels of the wheel. */
+export const NUM_LEVELS = 6;
+
+/**
+ * The furthest a deadline may be from the wheel's current time, in ms:
+ * 2^36 − 1 ≈ 2.18 years (one rotation of the top level). Later deadlines
+ * are clamped to `elapsed + MAX_DURATION`.
+ */
+export const MAX_DURATION = 2 ** 36 - 1;
+
+const TWO_POW_32 = 2 ** 32;
+
+/**
+ * The level on which an entry due at `when` is stored when the wheel's time is
+ * `elapsed`: the index of the highest 6-bit group in which they differ, capped
+ * at the top level. Requires `elapsed < when <= elapsed + MAX_DURATION`.
+ *
+ * @internal Exported for tests.
+ */
+export function levelFor(elapsed: number, when: number): number {
+  const lw = when >>> 0;
+  const le = elapsed >>> 0;
+  // For when ≥ elapsed, the bits above 31 agree iff the difference is below
+  // 2^32 and the low 32 bits did not borrow. Bits 30..35 are the top level's
+  // group, so any difference at or above bit 32 means the top level; this
+  // avoids the divisions a 53-bit split would need.
+  if (when - elapsed >= TWO_POW_32 || lw < le) return NUM_LEVELS - 1;
+  // `| 63` makes level 0 the minimum; clz32 reads the int32 as unsigned.
+  const significant = 31 - Math.clz32((lw ^ le) | 63);
+  return LEVEL_OF_BIT[significant]!;
+}
+
+/** Level for each most-significant differing bit 0..31 (bits 30/31 → level 5). */
+const LEVEL_OF_BIT: readonly number[] = Array.from({ length: 32 }, (_, bit) =>
+  Math.min(Math.floor(bit / 6), NUM_LEVELS - 1),
+);
+
+/**
+ * A hierarchical timing wheel with 1 ms resolution: O(1) insert and cancel,
+ * amortised O(1) expiry per entry (each entry cascades at most five times).
+ *
+ * Time is an integer count of milliseconds since the wheel was created; the
+ * caller converts real time and rounds deadlines up. The wheel's notion of
+ * the current time is {@link elapsed}, which only moves forward, in
+ * {@link poll} and {@link advance}.
+ *
+ * Re-entrancy: between two entries handed out by {@link poll} (or two calls of
+ * the `fire` callback of {@link advance}) the wheel is in a consistent state,
+ * so the code handling an entry may insert, cancel or reschedule entries,
+ * including ones due in the window being processed, which then fire in order
+ * within the same advance.
+ *
+ * Entries belong to the wheel that created them; passing an entry to another
+ * wheel's {@link cancel} or {@link reschedule} corrupts both.
+ *
+ * @typeParam P - The payload carried by each entry.
+ */
+export class TimingWheel<P> {
+  /** Levels 0..5. */
+  private readonly levels: Level<P>[];
+
+  /** Sentinel of the expired list: entries due at or before {@link elapsed}. */
+  private readonly pending: TimerEntry<P>;
+
+  /** Sentinel of a scratch list used while a slot is being cascaded. */
+  private readonly cascading: TimerEntry<P>;
+
+  /** Lower bound of the deadlines in the pending list; +Infinity when empty. */
+  private pendingMin = Infinity;
+
+  private nextSeq = 0;
+  private liveCount = 0;
+  private current = 0;
+
+  /** Creates an empty wheel whose time starts at 0. */
+  constructor() {
+    this.levels = [];
+    for (let i = 0; i < NUM_LEVELS; i++) this.levels.push(new Level<P>(i));
+    this.pending = createSentinel<P>();
+    this.cascading = createSentinel<P>();
+  }
+
+  /** Number of live (scheduled, not yet fired or cancelled) entries. */
+  get size(): number {
+    return this.liveCount;
+  }
+
+  /**
+   * The wheel's current time in ms. It only moves forward: to the start of
+   * each slot processed by {@link poll}, and to `now` once nothing is due.
+   */
+  get elapsed(): number {
+    return this.current;
+  }
+
+  /**
+   * Schedules `payload` at `deadline` and returns the entry that represents
+   * it (keep it to cancel). O(1), allocates only the entry.
+   *
+   * - `deadline <= elapsed`: the entry is already expired; it goes to the
+   *   expired list and fires on the next {@link poll}/{@link advance} (at any
+   *   `now`), after entries that were already expired.
+   * - `deadline > elapsed + MAX_DURATION` (including `Infinity`): clamped to
+   *   `elapsed + MAX_DURATION`, about 2.18 years away, like Tokio's maximum
+   *   sleep. The entry's {@link TimerEntry.deadline} then reads back the
+   *   clamped value, and it fires then (in FIFO order with other entries at
+   *   that millisecond). Callers that need longer waits re-arm on firing.
+   *
+   * @param deadline - Due time, an integer number of ms on the wheel's clock.
+   * @param payload - Data handed back when the entry fires.
+   * @throws RangeError if `deadline` is NaN or not an integer.
+   */
+  insert(deadline: number, payload: P): TimerEntry<P> {
+    checkDeadline(deadline);
+    const entry = new TimerEntry<P>(deadline, this.nextSeq++, payload);
+    this.schedule(entry, deadline);
+    return entry;
+  }
+
+  /**
+   * Moves `entry` to a new deadline, as a cancel followed by an insert that
+   * reuses the entry object (it gets a new {@link TimerEntry.seq}, so it
+   * queues after existing entries at that deadline). Works on fired and
+   * cancelled entries too, which lets periodic timers avoid allocating.
+   *
+   * @param entry - An entry created by this wheel.
+   * @param deadline - The new due time (same rules as {@link insert}).
+   * @throws RangeError if `deadline` is NaN or not an integer.
+   */
+  reschedule(entry: TimerEntry<P>, deadline: number): void {
+    checkDeadline(deadline);
+    this.cancel(entry);
+    entry.seq = this.nextSeq++;
+    this.schedule(entry, deadline);
+  }
+
+  /**
+   * Removes `entry` from the wheel so that it never fires. O(1). Idempotent:
+   * cancelling an entry that already fired or was cancelled does nothing.
+   *
+   * @returns Whether the entry was scheduled (and is now cancelled).
+   */
+  cancel(entry: TimerEntry<P>): boolean {
+    const level = entry.level;
+    if (level === UNLINKED) return false;
+    if (level === PENDING) {
+      unlink(entry);
+      // Forget the bound once the list is empty; while not empty a stale
+      // (too low) bound is harmless: it is still a lower bound.
+      if (this.pending.next === this.pending) this.pendingMin = Infinity;
+    } else {
+      this.levels[level]!.remove(entry);
+    }
+    entry.level = UNLINKED;
+    this.liveCount--;
+    return true;
+  }
+
+  /**
+   * A lower bound of the earliest deadline among live entries, for deciding
+   * how long to park; `undefined` when the wheel is empty. Never later than
+   * the true earliest deadline, and more precisely:
+   *
+   * - If some entry is expired (in the expired list), a value `<= elapsed`
+   *   and `<=` every live deadline. (It may be below the earliest one after
+   *   cancellations; its only meaning is "something is due now".)
+   * - Otherwise the earliest deadline `d` is on level `L` (the highest 6-bit
+   *   group where `d` and {@link elapsed} differ), and the result is `d`
+   *   rounded down to a multiple of `64^L`: the start of its slot, which is
+   *   `> elapsed`. Exact when `d` is in the same 64 ms block as `elapsed`.
+   *   When the caller parks until that time and advances, the slot cascades
+   *   and the next call returns a tighter bound, reaching `d` in at most 5
+   *   steps.
+   *
+   * O(levels): a bit scan per level, no allocation.
+   */
+  nextDeadline(): number | undefined {
+    if (this.pending.next !== this.pending) return this.pendingMin;
+    const now = this.current;
+    for (let i = 0; i < NUM_LEVELS; i++) {
+      const level = this.levels[i]!;
+      if (!level.isEmpty()) return level.slotStart(now, level.nextOccupiedSlot(now));
+    }
+    return undefined;
+  }
+
+  /**
+   * Advances the wheel's time towards `now` and returns the next entry due
+   * at or before `now`, unlinked (it counts as fired), or `undefined` once no
+   * entry is due; then {@link elapsed} equals `max(elapsed, now)`. Entries come
+   * out in (deadline, insertion) order, expired-on-insert entries first.
+   *
+   * While entries are being returned, {@link elapsed} is the start of the
+   * slot being processed (for a level-0 slot, the entries' deadline), not yet
+   * `now`; so an entry inserted by the handler with a deadline in
+   * `(elapsed, now]` is returned by a later call of the same drain.
+   *
+   * A `now` below {@link elapsed} does not move time back: only already
+   * expired entries come out.
+   *
+   * @param now - Current time in integer ms on the wheel's clock.
+   * @throws RangeError if `now` is not a safe integer.
+   */
+  poll(now: number): TimerEntry<P> | undefined {
+    if (!Number.isSafeInteger(now)) throw new RangeError(`TimingWheel: invalid time ${now}`);
+    const pending = this.pending;
+    const levels = this.levels;
+    for (;;) {
+      const head = pending.next;
+      if (head !== pending) {
+        unlink(head);
+        if (pending.next === pending) this.pendingMin = Infinity;
+        head.level = UNLINKED;
+        this.liveCount--;
+        return head;
+      }
+      // Lower levels always expire before higher ones, so the first non-empty
+      // level holds the earliest slot.
+      let i = 0;
+      while (i < NUM_LEVELS && levels[i]!.isEmpty()) i++;
+      if (i === NUM_LEVELS) break;
+      const level = levels[i]!;
+      const slot = level.nextOccupiedSlot(this.current);
+      const start = level.slotStart(this.current, slot);
+      if (start > now) break;
+      this.current = start;
+      this.cascade(level, slot, start);
+    }
+    if (now > this.current) this.current = now;
+    return undefined;
+  }
+
+  /**
+   * Fires every entry due at or before `now`, in (deadline, insertion) order,
+   * by calling `fire` with each (already unlinked) entry, then leaves
+   * {@link elapsed} at `max(elapsed, now)`. See {@link poll} for the details;
+   * `fire` may insert, cancel and reschedule.
+   *
+   * If `fire` throws, the exception propagates; the entry it was given counts
+   * as fired and the wheel stays consistent, so remaining due entries fire on
+   * the next call.
+   *
+   * @param now - Current time in integer ms on the wheel's clock.
+   * @param fire - Called once per due entry.
+   * @returns Number of entries fired.
+   * @throws RangeError if `now` is not a safe integer.
+   */
+  advance(now: number, fire: (entry: TimerEntry<P>) => void): number {
+    let fired = 0;
+    for (let entry = this.poll(now); entry !== undefined; entry = this.poll(now)) {
+      fired++;
+      fire(entry);
+    }
+    return fired;
+  }
+
+  /**
+   * Removes every live entry, calling `visit` on each (in no particular
+   * order) after it has been unlinked; for shutting a driver down.
+   *
+   * @param visit - Called once per removed entry.
+   */
+  drain(visit: (entry: TimerEntry<P>) => void): void {
+    // Gather everything first so that `visit` may re-enter the wheel.
+    const all = this.cascading;
+    for (let i = 0; i < NUM_LEVELS; i++) {
+      const level = this.levels[i]!;
+      for (let slot = 0; slot < 64; slot++) level.moveSlotTo(slot, all);
+    }
+    this.splicePendingInto(all);
+    for (let e = all.next; e !== all; e = all.next) {
+      unlink(e);
+      e.level = UNLINKED;
+      this.liveCount--;
+      visit(e);
+    }
+  }
+
+  /** Places an unlinked entry (whose seq is set) at `deadline`. */
+  private schedule(entry: TimerEntry<P>, deadline: number): void {
+    const elapsed = this.current;
+    this.liveCount++;
+    if (deadline <= elapsed) {
+      entry.deadline = deadline;
+      this.pushPending(entry);
+      return;
+    }
+    const max = elapsed + MAX_DURATION;
+    // Keeping every deadline within one top-level rotation guarantees that a
+    // slot never mixes entries of different rotations.
+    if (deadline > max) deadline = max;
+    entry.deadline = deadline;
+    this.levels[levelFor(elapsed, deadline)]!.push(entry);
+  }
+
+  /**
+   * Empties `slot` of `level`, whose start `start` is now {@link elapsed}:
+   * entries due at `start` become pending, the rest move to lower levels.
+   * No user code runs here, so the scratch list is never observed.
+   */
+  private cascade(level: Level<P>, slot: number, start: number): void {
+    const list = this.cascading;
+    level.moveSlotTo(slot, list);
+    const levels = this.levels;
+    // Walk in list order: appending each entry to its new list keeps equal
+    // deadlines in insertion order.
+    for (let e = list.next; e !== list; e = list.next) {
+      unlink(e);
+      const when = e.deadline;
+      if (when <= start) this.pushPending(e);
+      else levels[levelFor(start, when)]!.push(e);
+    }
+  }
+
+  private pushPending(entry: TimerEntry<P>): void {
+    entry.level = PENDING;
+    linkLast(this.pending, entry);
+    if (entry.deadline < this.pendingMin) this.pendingMin = entry.deadline;
+  }
+
+  /** Moves the whole pending list to the tail of `target` (for {@link drain}). */
+  private splicePendingInto(target: TimerEntry<P>): void {
+    const pending = this.pending;
+    while (pending.next !== pending) {
+      const e = pending.next;
+      unlink(e);
+      linkLast(target, e);
+    }
+    this.pendingMin = Infinity;
+  }
+}
+
+/** Rejects NaN and fractional deadlines; ±Infinity pass (clamp / expired). */
+function checkDeadline(deadline: number): void {
+  if (deadline !== Math.floor(deadline)) {
+    throw new RangeError(`TimingWheel: deadline must be an integer number of ms, got ${deadline}`);
+  }
+}
