@@ -97,6 +97,15 @@ export class Level<P> {
   }
 
   /**
+   * The oldest entry of a non-empty `slot`.
+   *
+   * @param slot - An occupied slot (see {@link nextOccupiedSlot}).
+   */
+  first(slot: number): TimerEntry<P> {
+    return this.slots[slot]!.next;
+  }
+
+  /**
    * Moves every entry of `slot`, in order, to the tail of the list headed by
    * `target` in O(1), and empties the slot. The moved entries keep their stale
    * `level`/`slot` fields: the caller must relink each of them before any user
@@ -182,6 +191,7 @@ export class Level<P> {
     return slot < 0 ? undefined : this.slotStart(now, slot);
   }
 
+  /** Marks `slot` as empty in the occupancy mask. */
   private clearBit(slot: number): void {
     if (slot < 32) this.occupiedLo &= ~(1 << slot);
     else this.occupiedHi &= ~(1 << (slot - 32));

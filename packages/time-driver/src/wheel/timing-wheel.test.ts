@@ -564,6 +564,29 @@ describe('poll, reschedule and drain', () => {
     wheel.insert(200, 'again');
     expect(ids(run(wheel, 200))).toEqual(['again']);
   });
+
+  it('drain tolerates visit cancelling, inserting and polling', () => {
+    const wheel = new TimingWheel<string>();
+    const victim = wheel.insert(5000, 'victim');
+    wheel.insert(100, 'a');
+    wheel.insert(70_000, 'b');
+    const seen: string[] = [];
+    let cancelled: boolean | undefined;
+    wheel.drain((e) => {
+      seen.push(e.payload);
+      if (e.payload === 'a') {
+        cancelled = wheel.cancel(victim);
+        wheel.insert(300, 'late'); // drained too
+        expect(wheel.poll(50)).toBeUndefined();
+      }
+    });
+    expect(cancelled).toBe(true);
+    expect(seen).toEqual(['a', 'late', 'b']);
+    expect(wheel.size).toBe(0);
+    expect(wheel.nextDeadline()).toBeUndefined();
+    wheel.insert(4000, 'after');
+    expect(parkLoop(wheel).map((f) => [f.id, f.at])).toEqual([['after', 4000]]);
+  });
 });
 
 // ---------------------------------------------------------------------------

@@ -13,8 +13,8 @@
  * lower level is due before every entry on a higher one.
  *
  * Advancing the wheel repeatedly takes the earliest occupied slot (the first
- * non-empty level, then that level's first occupied slot from `elapsed`
- * onward, found with a bitmask), moves `elapsed` to the slot's start and
+ * non-empty level, then that level's first occupied slot after `elapsed`'s
+ * own, found with a bitmask), moves `elapsed` to the slot's start and
  * empties it: entries due at that instant go to the expired (pending) list,
  * the others are re-inserted one or more levels down ("cascading"). Level-0
  * slots are 1 ms wide, so when one is emptied all its entries are due.
@@ -98,14 +98,22 @@ export class TimingWheel<P> {
   /** Sentinel of the expired list: entries due at or before {@link elapsed}. */
   private readonly pending: TimerEntry<P>;
 
-  /** Sentinel of a scratch list used while a slot is being cascaded. */
+  /**
+   * Sentinel of a scratch list used while a slot is being cascaded; only
+   * non-empty inside {@link cascade}, which runs no user code.
+   */
   private readonly cascading: TimerEntry<P>;
 
   /** Lower bound of the deadlines in the pending list; +Infinity when empty. */
   private pendingMin = Infinity;
 
+  /** Next {@link TimerEntry.seq} to hand out. */
   private nextSeq = 0;
+
+  /** Live entries: in a slot or pending. */
   private liveCount = 0;
+
+  /** Backing field of {@link elapsed}. */
   private current = 0;
 
   /** Creates an empty wheel whose time starts at 0. */
@@ -224,12 +232,13 @@ export class TimingWheel<P> {
    * Advances the wheel's time towards `now` and returns the next entry due
    * at or before `now`, unlinked (it counts as fired), or `undefined` once no
    * entry is due; then {@link elapsed} equals `max(elapsed, now)`. Entries come
-   * out in (deadline, insertion) order, expired-on-insert entries first.
+   * out in (deadline, insertion) order; entries inserted already expired come
+   * out first, in insertion order.
    *
    * While entries are being returned, {@link elapsed} is the start of the
    * slot being processed (for a level-0 slot, the entries' deadline), not yet
    * `now`; so an entry inserted by the handler with a deadline in
-   * `(elapsed, now]` is returned by a later call of the same drain.
+   * `(elapsed, now]` is returned by a later call with the same `now`.
    *
    * A `now` below {@link elapsed} does not move time back: only already
    * expired entries come out.
@@ -291,24 +300,31 @@ export class TimingWheel<P> {
   }
 
   /**
-   * Removes every live entry, calling `visit` on each (in no particular
-   * order) after it has been unlinked; for shutting a driver down.
+   * Removes every live entry, calling `visit` on each right after it has been
+   * unlinked (so it counts as cancelled); for shutting a driver down. Entries
+   * come out expired ones first, then roughly by deadline (exactly by slot,
+   * not within a higher-level slot). Each removal goes through
+   * {@link cancel}, so `visit` may use the wheel freely; entries it inserts
+   * are drained too (a `visit` that always inserts never ends).
    *
    * @param visit - Called once per removed entry.
    */
   drain(visit: (entry: TimerEntry<P>) => void): void {
-    // Gather everything first so that `visit` may re-enter the wheel.
-    const all = this.cascading;
-    for (let i = 0; i < NUM_LEVELS; i++) {
-      const level = this.levels[i]!;
-      for (let slot = 0; slot < 64; slot++) level.moveSlotTo(slot, all);
-    }
-    this.splicePendingInto(all);
-    for (let e = all.next; e !== all; e = all.next) {
-      unlink(e);
-      e.level = UNLINKED;
-      this.liveCount--;
-      visit(e);
+    const pending = this.pending;
+    const levels = this.levels;
+    for (;;) {
+      let entry: TimerEntry<P> | undefined;
+      if (pending.next !== pending) {
+        entry = pending.next;
+      } else {
+        let i = 0;
+        while (i < NUM_LEVELS && levels[i]!.isEmpty()) i++;
+        if (i === NUM_LEVELS) return;
+        const level = levels[i]!;
+        entry = level.first(level.nextOccupiedSlot(this.current));
+      }
+      this.cancel(entry);
+      visit(entry);
     }
   }
 
@@ -348,21 +364,11 @@ export class TimingWheel<P> {
     }
   }
 
+  /** Appends `entry` to the expired list, keeping {@link pendingMin} a lower bound. */
   private pushPending(entry: TimerEntry<P>): void {
     entry.level = PENDING;
     linkLast(this.pending, entry);
     if (entry.deadline < this.pendingMin) this.pendingMin = entry.deadline;
-  }
-
-  /** Moves the whole pending list to the tail of `target` (for {@link drain}). */
-  private splicePendingInto(target: TimerEntry<P>): void {
-    const pending = this.pending;
-    while (pending.next !== pending) {
-      const e = pending.next;
-      unlink(e);
-      linkLast(target, e);
-    }
-    this.pendingMin = Infinity;
   }
 }
 
