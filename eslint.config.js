@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['**/dist/', '**/node_modules/', '**/coverage/', '**/.turbo/', '**/*.config.*'],
+    ignores: ['**/dist/', '**/node_modules/', '**/coverage/', '**/.turbo/', '**/*.config.*', '**/test-fixtures/**'],
   },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

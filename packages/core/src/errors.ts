@@ -20,7 +20,9 @@ export type TideErrorCode =
   | 'E_CHANNEL_CLOSED'
   | 'E_NOT_SENDABLE'
   | 'E_TASK_NOT_FOUND'
-  | 'E_INVALID_TASK';
+  | 'E_INVALID_TASK'
+  // Drivers and plugins define their own codes.
+  | (string & {});
 
 /** Base class of every error tide throws. Branch on {@link TideError.code}, not on the message. */
 export abstract class TideError extends Error {
@@ -220,13 +222,18 @@ export class ChannelClosedError extends TideError {
   }
 }
 
-/** A task or argument could not be sent to another thread (not a `TaskRef`, or not structured-cloneable). */
-export class NotSendableError extends TideError {
+/**
+ * A task or argument could not be sent to another thread (not a `TaskRef`, or not
+ * structured-cloneable). A `TypeError`, as JavaScript reports other unsendable values, with a
+ * stable `code` like every tide error.
+ */
+export class NotSendableError extends TypeError {
   /** Always `E_NOT_SENDABLE`. */
   readonly code = 'E_NOT_SENDABLE' as const;
   /** @param message - what could not be sent and how to fix it. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
+    this.name = 'NotSendableError';
   }
 }
 

@@ -14,6 +14,7 @@ export { PENDING, NOOP_WAKER, NOOP_CONTEXT, type Poll, type Waker, type Context 
 export type { Suspend, RequirementsOfYield } from './future/suspend.js';
 export { isFuture, type Future, type TideFuture, type FutureOutput, type FutureRequirements } from './future/future.js';
 export { FutureBase, Ready, ready, pollFn, toPromise, suspendOn } from './future/future-base.js';
+export { GeneratorFuture } from './future/generator-future.js';
 
 // Tasks.
 export type { Task, TaskArgs, TaskOutput, RequirementsOf, WithinDrivers, NotAsync } from './task/task-types.js';

@@ -42,6 +42,8 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
   private pool: BlockingPool | undefined;
   /** True while `blockOn` or `run` drives the runtime (a second driver would be nested). */
   driving = false;
+  /** True while the loop runs synchronously; false while it waits (then wakes must unpark it). */
+  inSlice = false;
   isShutdown = false;
   parkCount = 0;
   unparkCount = 0;
@@ -54,11 +56,18 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
       ...(config.onUnhandledError ? { onUnhandledError: config.onUnhandledError } : {}),
       // A task woken from host code while the runtime waits in `run()` must wake the loop.
       onSchedule: () => {
-        if (!this.driving) this.parker.unpark();
+        if (!this.inSlice) this.parker.unpark();
       },
     });
     this.inject = new InjectQueue(this.parker);
-    const cx = { parker: this.parker, flavor: 'current_thread' as const, runtimeId: this.id };
+    const cx = {
+      parker: this.parker,
+      flavor: 'current_thread' as const,
+      runtimeId: this.id,
+      requestTurn: () => {
+        if (!this.inSlice) this.parker.unpark();
+      },
+    };
     this.drivers = config.drivers.map((factory) => {
       const driver = factory.create(cx);
       this.driverByName.set(factory.name, driver);

@@ -96,6 +96,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
     const core = this.core;
     if (core.driving || isDrivingOrInTask()) throw new NestedBlockOnError();
     core.driving = true;
+    core.inSlice = true;
     const start = performance.now();
     try {
       return blockOnLoop<TaskOutput<F>>(core.scheduler, task, args, {
@@ -112,6 +113,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
     } finally {
       core.busyMs += performance.now() - start;
       core.driving = false;
+      core.inSlice = false;
     }
   }
 
@@ -135,6 +137,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
         // One synchronous slice: run what is ready, like blockOn, but never block the thread.
         const start = performance.now();
         enterDriving();
+        core.inSlice = true;
         let ran = 0;
         try {
           core.turn(true);
@@ -145,6 +148,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
           ran = core.scheduler.runBatch(core.config.eventInterval);
           if (ran < core.config.eventInterval) core.scheduler.reportUnhandled();
         } finally {
+          core.inSlice = false;
           exitDriving();
           core.busyMs += performance.now() - start;
         }

@@ -29,6 +29,7 @@ export class TimeDriver implements Driver<'time'> {
   private readonly wheel = new TimingWheel<TimerTarget>();
   private readonly origin: number;
   private readonly parker: Parker;
+  private readonly requestTurn: () => void;
   private readonly flavor: string;
   private shut = false;
   private hostTimer: ReturnType<typeof setTimeout> | undefined;
@@ -39,6 +40,7 @@ export class TimeDriver implements Driver<'time'> {
     this.clock = new Clock(options.startPaused === true);
     this.origin = this.clock.now();
     this.parker = cx.parker;
+    this.requestTurn = cx.requestTurn;
     this.flavor = cx.flavor;
   }
 
@@ -69,7 +71,10 @@ export class TimeDriver implements Driver<'time'> {
 
   /** Registers a timer at `tick`. */
   insert(tick: number, target: TimerTarget): TimerEntry<TimerTarget> {
-    return this.wheel.insert(tick, target);
+    const entry = this.wheel.insert(tick, target);
+    // From host code (an async task) while the runtime waits: it must re-read its park timeout.
+    this.requestTurn();
+    return entry;
   }
 
   /** Removes a timer (O(1); idempotent). */

@@ -12,6 +12,12 @@ export interface DriverContext {
   readonly flavor: RuntimeFlavor;
   /** The runtime's id. */
   readonly runtimeId: number;
+  /**
+   * Tells the runtime that a registration changed outside a turn (from host code, such as an
+   * async task's continuation): a runtime waiting for the host event loop re-reads the drivers'
+   * park timeouts. Cheap; call it whenever a registration is added.
+   */
+  requestTurn(): void;
 }
 
 /**

@@ -361,6 +361,8 @@ export class LocalScheduler implements TaskOwner {
       this.aliveTasks--;
     }
     if (outcome === Outcome.Panic && !cell.observed && !wasRoot) this.unobserved.push(cell);
+    // The loop that blocks on a root must learn it finished, even from a host callback (async root).
+    if (wasRoot) cell.wake();
   }
 
   /**
