@@ -27,6 +27,7 @@ export { currentTask, tryCurrentTask, type CurrentTask } from './task/current-ta
 // Handles and context.
 export type { RuntimeHandle, RuntimeFlavor } from './runtime/runtime-handle.js';
 export type { RuntimeMetrics, WorkerMetrics } from './runtime/metrics.js';
+export type { SpawnFn, BlockOnFn, RunFn, SpawnBlockingFn, PlainValue } from './runtime/signatures.js';
 export type { SharedHandle } from './runtime/shared-handle.js';
 export { Handle, TryCurrentError, type TryCurrentResult } from './context/handle.js';
 export { EnterGuard } from './context/enter-guard.js';

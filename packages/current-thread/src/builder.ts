@@ -29,7 +29,7 @@ export class CurrentThreadBuilder<Drivers extends string = never> {
     }
     factory.validate?.('current_thread');
     this.factories.push(factory);
-    return this as CurrentThreadBuilder<Drivers | Name>;
+    return this;
   }
 
   /** Names the runtime (shown in metrics and thread names). */

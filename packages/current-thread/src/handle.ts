@@ -1,18 +1,14 @@
 import {
   DriverNotDrivenError,
-  NestedBlockOnError,
   EnterGuard,
-  type JoinHandle,
-  type NotAsync,
-  type RequirementsOf,
+  NestedBlockOnError,
+  type BlockOnFn,
   type RuntimeHandle,
   type RuntimeMetrics,
   type SharedHandle,
-  type Task,
-  type TaskArgs,
-  type TaskOutput,
+  type SpawnBlockingFn,
+  type SpawnFn,
   type TaskRef,
-  type WithinDrivers,
 } from '@tide/core';
 import { blockOnLoop } from '@tide/core/driver';
 import type { CurrentThreadCore } from './runtime-core.js';
@@ -45,24 +41,23 @@ export class CurrentThreadHandle<Drivers extends string> implements RuntimeHandl
   }
 
   /** Spawns a task; it runs when the runtime is driven (`blockOn` / `run`). */
-  spawn<F extends Task>(task: F & WithinDrivers<F, Drivers>, ...args: TaskArgs<F>): JoinHandle<TaskOutput<F>, RequirementsOf<F>> {
-    return this.core.spawn(task, args) as unknown as JoinHandle<TaskOutput<F>, RequirementsOf<F>>;
-  }
+  readonly spawn: SpawnFn<Drivers> = ((task: unknown, ...args: unknown[]) => this.core.spawn(task, args)) as SpawnFn<Drivers>;
 
   /** Runs a synchronous TaskRef on the blocking pool. */
-  spawnBlocking<A extends unknown[], T>(task: TaskRef<A, T, never>, ...args: A): JoinHandle<Awaited<T>> {
-    return this.core.spawnBlocking(task as unknown as TaskRef<unknown[], unknown, string>, args) as unknown as JoinHandle<Awaited<T>>;
-  }
+  readonly spawnBlocking: SpawnBlockingFn = ((task: TaskRef<unknown[], unknown, string>, ...args: unknown[]) =>
+    this.core.spawnBlocking(task, args)) as SpawnBlockingFn;
 
   /**
    * Runs the task on this thread and returns its value, running ready tasks meanwhile — but
    * without turning the drivers: only tasks that need none are accepted.
    */
-  blockOn<F extends Task>(task: F & WithinDrivers<F, never> & NotAsync<F>, ...args: TaskArgs<F>): TaskOutput<F> {
+  readonly blockOn: BlockOnFn<never> = ((task: unknown, ...args: unknown[]) => this.blockOnWithoutDrivers(task, args)) as BlockOnFn<never>;
+
+  private blockOnWithoutDrivers(task: unknown, args: unknown[]): unknown {
     const core = this.core;
     // Between two slices of `run()` no task is on the stack, but the runtime is still being driven.
     if (core.driving) throw new NestedBlockOnError();
-    return blockOnLoop<TaskOutput<F>>(core.scheduler, task, args, {
+    return blockOnLoop(core.scheduler, task, args, {
       eventInterval: core.config.eventInterval,
       turn: () => core.turn(false),
       idle: () => {

@@ -101,7 +101,7 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
       shared: () => this.share(),
       ...(this.config.name !== undefined ? { name: this.config.name } : {}),
     });
-    return this.pool.spawn(this, ref, args) as Cell;
+    return this.pool.spawn(this, ref, args);
   }
 
   /** A transferable description of the runtime for `Handle.fromShared` on another thread. */

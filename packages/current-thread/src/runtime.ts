@@ -2,17 +2,14 @@ import {
   DeadlockError,
   JoinError,
   NestedBlockOnError,
+  type BlockOnFn,
   type EnterGuard,
-  type JoinHandle,
-  type NotAsync,
-  type RequirementsOf,
+  type RunFn,
   type RuntimeMetrics,
   type SharedHandle,
-  type Task,
-  type TaskArgs,
-  type TaskOutput,
+  type SpawnBlockingFn,
+  type SpawnFn,
   type TaskRef,
-  type WithinDrivers,
 } from '@tide/core';
 import { blockOnLoop, enterDriving, exitDriving, isDrivingOrInTask, Outcome } from '@tide/core/driver';
 import { CurrentThreadBuilder } from './builder.js';
@@ -42,7 +39,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
   constructor(config: CurrentThreadConfig) {
     this.core = new CurrentThreadCore(config);
     this.runtimeHandle = new CurrentThreadHandle<Drivers>(this.core);
-    this.core.handle = this.runtimeHandle as CurrentThreadHandle<string>;
+    this.core.handle = this.runtimeHandle;
   }
 
   /** The runtime's id. */
@@ -60,14 +57,11 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
   }
 
   /** Spawns a task; it runs when the runtime is driven. */
-  spawn<F extends Task>(task: F & WithinDrivers<F, Drivers>, ...args: TaskArgs<F>): JoinHandle<TaskOutput<F>, RequirementsOf<F>> {
-    return this.runtimeHandle.spawn(task, ...args);
-  }
+  readonly spawn: SpawnFn<Drivers> = ((task: unknown, ...args: unknown[]) => this.core.spawn(task, args)) as SpawnFn<Drivers>;
 
   /** Runs a synchronous TaskRef on the blocking pool. */
-  spawnBlocking<A extends unknown[], T>(task: TaskRef<A, T, never>, ...args: A): JoinHandle<Awaited<T>> {
-    return this.runtimeHandle.spawnBlocking(task, ...args);
-  }
+  readonly spawnBlocking: SpawnBlockingFn = ((task: TaskRef<unknown[], unknown, string>, ...args: unknown[]) =>
+    this.core.spawnBlocking(task, args)) as SpawnBlockingFn;
 
   /** Enters the runtime's context on this thread until the guard is disposed. */
   enter(): EnterGuard {
@@ -92,14 +86,16 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
    * Throws `NestedBlockOnError` if called from inside a task or while this thread drives a
    * runtime, and `DeadlockError` if the task can never complete.
    */
-  blockOn<F extends Task>(task: F & WithinDrivers<F, Drivers> & NotAsync<F>, ...args: TaskArgs<F>): TaskOutput<F> {
+  readonly blockOn: BlockOnFn<Drivers> = ((task: unknown, ...args: unknown[]) => this.blockOnDriving(task, args)) as BlockOnFn<Drivers>;
+
+  private blockOnDriving(task: unknown, args: unknown[]): unknown {
     const core = this.core;
     if (core.driving || isDrivingOrInTask()) throw new NestedBlockOnError();
     core.driving = true;
     core.inSlice = true;
     const start = performance.now();
     try {
-      return blockOnLoop<TaskOutput<F>>(core.scheduler, task, args, {
+      return blockOnLoop(core.scheduler, task, args, {
         eventInterval: core.config.eventInterval,
         turn: () => core.turn(true),
         idle: () => {
@@ -123,7 +119,9 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
    * the next timer or event without blocking the thread. Use it when the program also has host
    * work (Node streams, other libraries' promises).
    */
-  async run<F extends Task>(task: F & WithinDrivers<F, Drivers>, ...args: TaskArgs<F>): Promise<TaskOutput<F>> {
+  readonly run: RunFn<Drivers> = ((task: unknown, ...args: unknown[]) => this.runHostDriven(task, args)) as RunFn<Drivers>;
+
+  private async runHostDriven(task: unknown, args: unknown[]): Promise<unknown> {
     const core = this.core;
     if (core.driving || isDrivingOrInTask()) throw new NestedBlockOnError();
     core.driving = true;
@@ -172,7 +170,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
     } finally {
       core.driving = false;
     }
-    if (root.outcome === Outcome.Ok) return root.result as TaskOutput<F>;
+    if (root.outcome === Outcome.Ok) return root.result;
     if (root.outcome === Outcome.Panic) throw root.result;
     throw new JoinError('cancelled', root.id);
   }

@@ -40,7 +40,7 @@ export class TimeDriver implements Driver<'time'> {
     this.clock = new Clock(options.startPaused === true);
     this.origin = this.clock.now();
     this.parker = cx.parker;
-    this.requestTurn = cx.requestTurn;
+    this.requestTurn = () => cx.requestTurn();
     this.flavor = cx.flavor;
   }
 

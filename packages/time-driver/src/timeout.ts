@@ -30,7 +30,7 @@ export class Timeout<T, R extends string> extends FutureBase<T, R | 'time'> {
   /** @internal Use {@link timeout}. */
   constructor(deadline: Instant, target: TimeoutTarget<T, R>) {
     super();
-    this.inner = isFuture(target) ? target : new GeneratorFuture(target as Generator<Suspend<R>, T, unknown>);
+    this.inner = isFuture(target) ? target : new GeneratorFuture(target);
     this.delay = new Sleep(deadline);
   }
 

@@ -96,7 +96,7 @@ export class RemoteHandle implements RuntimeHandle, RuntimeCore, TaskOwner {
   blockOn(task: unknown, ...args: unknown[]): never {
     this.scheduler ??= new LocalScheduler({ runtime: this });
     const parker = threadParker();
-    return blockOnLoop(this.scheduler, task, args, {
+    return blockOnLoop<never>(this.scheduler, task, args, {
       eventInterval: 61,
       turn: () => this.receive(),
       idle: () => {
@@ -104,7 +104,7 @@ export class RemoteHandle implements RuntimeHandle, RuntimeCore, TaskOwner {
         parker.park();
         return true;
       },
-    }) as never;
+    });
   }
 
   /** Enters this handle's context on this thread. */

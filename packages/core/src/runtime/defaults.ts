@@ -1,9 +1,7 @@
 import { currentFrame } from '../context/frame.js';
 import { NoRuntimeError } from '../errors.js';
-import type { JoinHandle } from '../task/join-handle.js';
-import type { TaskRef } from '../task/task-ref.js';
-import type { NotAsync, RequirementsOf, Task, TaskArgs, TaskOutput } from '../task/task-types.js';
 import type { RuntimeHandle } from './runtime-handle.js';
+import type { BlockOnFn, SpawnBlockingFn, SpawnFn } from './signatures.js';
 
 let defaultRuntime: RuntimeHandle | undefined;
 
@@ -25,19 +23,15 @@ export function handle(): RuntimeHandle {
 }
 
 /** Spawns a task on {@link handle}(). Requirements are checked when the runtime runs the task. */
-export function spawn<F extends Task>(task: F, ...args: TaskArgs<F>): JoinHandle<TaskOutput<F>, RequirementsOf<F>> {
-  return (handle().spawn as (t: unknown, ...a: unknown[]) => JoinHandle<TaskOutput<F>, RequirementsOf<F>>)(task, ...(args as unknown[]));
-}
+export const spawn: SpawnFn<string> = ((task: unknown, ...args: unknown[]) =>
+  (handle().spawn as (t: unknown, ...a: unknown[]) => unknown)(task, ...args)) as SpawnFn<string>;
 
 /** Runs a synchronous TaskRef on the blocking pool of {@link handle}(). */
-export function spawnBlocking<A extends unknown[], T>(task: TaskRef<A, T, never>, ...args: A): JoinHandle<Awaited<T>> {
-  return handle().spawnBlocking(task, ...args);
-}
+export const spawnBlocking: SpawnBlockingFn = (task, ...args) => handle().spawnBlocking(task, ...args);
 
 /**
  * Blocks this thread on a task using {@link handle}() (outside a runtime context: the default
  * runtime). Throws `NestedBlockOnError` from inside a task.
  */
-export function blockOn<F extends Task>(task: F & NotAsync<F>, ...args: TaskArgs<F>): TaskOutput<F> {
-  return (handle().blockOn as (t: unknown, ...a: unknown[]) => TaskOutput<F>)(task, ...(args as unknown[]));
-}
+export const blockOn: BlockOnFn<string> = ((task: unknown, ...args: unknown[]) =>
+  (handle().blockOn as (t: unknown, ...a: unknown[]) => unknown)(task, ...args)) as BlockOnFn<string>;

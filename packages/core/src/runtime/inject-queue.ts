@@ -121,13 +121,13 @@ export class InjectQueue {
             ? target.spawnBlocking(ref, message.args)
             : target.spawn(() => Promise.reject(new TaskNotFoundError(message.url, message.name, 'import the module on the runtime thread first')), []);
         } else if (ref) {
-          task = target.spawn(ref.fn as (...args: unknown[]) => unknown, message.args);
+          task = target.spawn(ref.fn, message.args);
         } else {
           // Not loaded on this thread yet: import it (this needs the host event loop to run).
           const { url, name, args } = message;
           task = target.spawn(async () => {
             const found = await resolveTaskRef(url, name);
-            return await target.spawn(found.fn as (...a: unknown[]) => unknown, args);
+            return await target.spawn(found.fn, args);
           }, []);
         }
         remote.tasks.set(message.id, task);

@@ -1,9 +1,7 @@
 import type { EnterGuard } from '../context/enter-guard.js';
-import type { JoinHandle } from '../task/join-handle.js';
-import type { TaskRef } from '../task/task-ref.js';
-import type { NotAsync, RequirementsOf, Task, TaskArgs, TaskOutput, WithinDrivers } from '../task/task-types.js';
 import type { RuntimeMetrics } from './metrics.js';
 import type { SharedHandle } from './shared-handle.js';
+import type { BlockOnFn, SpawnBlockingFn, SpawnFn } from './signatures.js';
 
 /** Which scheduler a runtime uses. Third-party flavors may name their own. */
 export type RuntimeFlavor = 'current_thread' | 'multi_thread' | (string & {});
@@ -29,19 +27,19 @@ export interface RuntimeHandle<Drivers extends string = string, BlockOnDrivers e
    * Spawns a task. It starts as soon as the runtime is driven; the returned handle joins it.
    * A task whose requirements the runtime does not cover is a compile error.
    */
-  spawn<F extends Task>(task: F & WithinDrivers<F, Drivers>, ...args: TaskArgs<F>): JoinHandle<TaskOutput<F>, RequirementsOf<F>>;
+  readonly spawn: SpawnFn<Drivers>;
 
   /**
    * Runs a synchronous TaskRef on the blocking pool (worker threads), so CPU-heavy or blocking
    * code does not stall the runtime. Abort only cancels it while it has not started.
    */
-  spawnBlocking<A extends unknown[], T>(task: TaskRef<A, T, never>, ...args: A): JoinHandle<Awaited<T>>;
+  readonly spawnBlocking: SpawnBlockingFn;
 
   /**
    * Runs a task to completion on the calling thread and returns its value synchronously.
    * Throws `NestedBlockOnError` if this thread is already driving a runtime.
    */
-  blockOn<F extends Task>(task: F & WithinDrivers<F, BlockOnDrivers> & NotAsync<F>, ...args: TaskArgs<F>): TaskOutput<F>;
+  readonly blockOn: BlockOnFn<BlockOnDrivers>;
 
   /** Enters the runtime context on this thread until the guard is disposed. */
   enter(): EnterGuard;

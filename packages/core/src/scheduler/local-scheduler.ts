@@ -62,7 +62,7 @@ function isSuspend(value: unknown): value is Suspend {
 /** Resolves a task argument (function or TaskRef) to the function to call. */
 export function taskFunction(task: unknown): AnyFn {
   if (typeof task === 'function') return task as AnyFn;
-  if (isTaskRef(task)) return task.fn as AnyFn;
+  if (isTaskRef(task)) return task.fn;
   throw new InvalidTaskError(task);
 }
 

@@ -92,12 +92,12 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
 
   /** @internal The task itself is `this` (for the context frame). */
   get task(): JoinHandle<unknown, string> {
-    return this as JoinHandle<unknown, string>;
+    return this;
   }
 
   /** Wakes the task (it is its own waker). Harmless to call; the scheduler decides when it runs. */
   wake(): void {
-    this.onWake?.(this as JoinHandle<unknown, string>);
+    this.onWake?.(this);
   }
 
   /** Polls for the task's outcome. See {@link Future.poll}. */
@@ -127,7 +127,7 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
    * as cancelled at once. Aborting twice, or a finished task, does nothing.
    */
   abort(): void {
-    if (this.outcome === Outcome.None) this.owner.abortTask(this as JoinHandle<unknown, string>);
+    if (this.outcome === Outcome.None) this.owner.abortTask(this);
   }
 
   /** True once the task has finished (value, failure or cancellation). */
@@ -137,7 +137,7 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
 
   /** A handle that can abort the task but not join it. */
   abortHandle(): AbortHandle {
-    return new AbortHandle(this as JoinHandle<unknown, string>);
+    return new AbortHandle(this);
   }
 
   /** The task's AbortSignal: aborted when the task is cancelled. Async tasks watch it. */

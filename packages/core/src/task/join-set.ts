@@ -4,7 +4,9 @@ import type { TideFuture } from '../future/future.js';
 import { NOOP_CONTEXT, PENDING, type Context, type Poll, type Waker } from '../future/poll.js';
 import type { RuntimeHandle } from '../runtime/runtime-handle.js';
 import { Outcome, type JoinHandle } from './join-handle.js';
-import type { Task, TaskArgs, TaskOutput } from './task-types.js';
+import type { Future } from '../future/future.js';
+import type { Suspend } from '../future/suspend.js';
+import type { TaskRef } from './task-ref.js';
 
 /** A task of a {@link JoinSet} that finished: its id and value. */
 export interface JoinedTask<T> {
@@ -63,12 +65,19 @@ export class JoinSet<T> implements Disposable {
     return this.members.size === 0;
   }
 
-  /** Spawns a task into the set. */
-  spawn<F extends Task>(task: F, ...args: TaskArgs<F>): JoinHandle<TaskOutput<F>, string> {
+  /** Spawns a generator task into the set. */
+  spawn<A extends unknown[]>(task: (...args: A) => Generator<Suspend, T, unknown>, ...args: A): JoinHandle<T, string>;
+  /** Spawns a sendable task into the set. */
+  spawn<A extends unknown[]>(task: TaskRef<A, T, string>, ...args: A): JoinHandle<T, string>;
+  /** Spawns a function returning a future or a promise (an async function) into the set. */
+  spawn<A extends unknown[]>(task: (...args: A) => Future<T, string> | PromiseLike<T>, ...args: A): JoinHandle<T, string>;
+  /** Spawns a plain function into the set. */
+  spawn<A extends unknown[]>(task: (...args: A) => T, ...args: A): JoinHandle<T, string>;
+  spawn(task: unknown, ...args: unknown[]): JoinHandle<T, string> {
     const runtime = this.runtime ?? Handle.current();
-    const handle = (runtime.spawn as (t: unknown, ...a: unknown[]) => JoinHandle<T, string>)(task, ...(args as unknown[]));
+    const handle = (runtime.spawn as (t: unknown, ...a: unknown[]) => JoinHandle<T, string>)(task, ...args);
     this.add(handle);
-    return handle as unknown as JoinHandle<TaskOutput<F>, string>;
+    return handle;
   }
 
   /** Adds an already spawned task; the set now owns joining it. */

@@ -6,7 +6,7 @@ import type { RequirementsOfYield } from '../future/suspend.js';
  * current thread it is called directly; to another thread only the URL, the name and
  * structured-clone arguments travel, and that thread imports the module to find the function.
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
+ 
 export interface TaskRef<A extends unknown[], T, R extends string = never> {
   /** Brand that tells a TaskRef from a function at run time. */
   readonly kind: 'tide.task-ref';

@@ -1,0 +1,137 @@
+import { DeadlockError, DriverNotDrivenError, FutureBase, NestedBlockOnError, PENDING, spawn, type Context, type Poll, type Waker } from '@tide/core';
+import { currentDriver, defineDriver, type Driver, type DriverContext } from '@tide/core/driver';
+import { describe, expect, it } from 'vitest';
+import { CurrentThreadRuntime } from './runtime.js';
+
+/**
+ * A small real driver for these tests: events are queued by `emit` (from host code) and delivered
+ * on the next turn, like a reactor's completions.
+ */
+class EventDriver implements Driver<'event'> {
+  readonly name = 'event' as const;
+  readonly waiters = new Set<Waker>();
+  pending = 0;
+  turns = 0;
+  shutDown = false;
+  constructor(private readonly cx: DriverContext) {}
+  emit(): void {
+    this.pending++;
+    this.cx.parker.unpark();
+  }
+  turn(): number {
+    this.turns++;
+    if (this.pending === 0) return 0;
+    this.pending = 0;
+    const woken = [...this.waiters];
+    this.waiters.clear();
+    for (const w of woken) w.wake();
+    return woken.length;
+  }
+  parkTimeout(): number {
+    return this.pending > 0 ? 0 : Infinity;
+  }
+  hasPendingWork(): boolean {
+    return this.waiters.size > 0;
+  }
+  park(timeoutMs: number): void {
+    this.cx.parker.park(timeoutMs);
+    this.turn();
+  }
+  async parkAsync(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await this.cx.parker.parkAsync(timeoutMs, signal);
+    this.turn();
+  }
+  unpark(): void {
+    this.cx.parker.unpark();
+  }
+  shutdown(): void {
+    this.shutDown = true;
+  }
+}
+const eventDriver = defineDriver(import.meta.url, 'eventDriver', 'event', (_: void, cx) => new EventDriver(cx));
+
+/** Completes on the next event of the EventDriver. */
+class NextEvent extends FutureBase<void, 'event'> {
+  private readonly driver = currentDriver<EventDriver>('event');
+  private registered = false;
+  poll(cx: Context): Poll<void> {
+    if (this.registered && !this.driver.waiters.has(cx.waker)) return undefined;
+    this.registered = true;
+    this.driver.waiters.add(cx.waker);
+    return PENDING;
+  }
+}
+
+describe('CurrentThreadRuntime', () => {
+  it('blockOn returns a generator task value synchronously', () => {
+    const rt = CurrentThreadRuntime.builder().build();
+    expect(rt.blockOn(function* (a: number, b: number) { return a + b; }, 2, 3)).toBe(5);
+  });
+
+  it('turns its drivers while blocked and wakes on an event from another source', () => {
+    const rt = CurrentThreadRuntime.builder().enable(eventDriver(undefined)).build();
+    let driver!: EventDriver;
+    const value = rt.blockOn(function* () {
+      driver = currentDriver<EventDriver>('event');
+      const waiting = new NextEvent();
+      driver.emit();
+      yield* waiting;
+      return driver.turns;
+    });
+    expect(value).toBeGreaterThan(0);
+  });
+
+  it('Handle.blockOn refuses to wait on a driver at run time too', () => {
+    const rt = CurrentThreadRuntime.builder().enable(eventDriver(undefined)).build();
+    const h = rt.handle() as unknown as { blockOn(t: unknown): unknown };
+    expect(() =>
+      h.blockOn(function* () {
+        yield* new NextEvent();
+      }),
+    ).toThrow(DriverNotDrivenError);
+  });
+
+  it('runs spawned tasks only while driven', () => {
+    const rt = CurrentThreadRuntime.builder().build();
+    let ran = 0;
+    const h = rt.spawn(function* () {
+      ran++;
+      return 'done';
+    });
+    expect(ran).toBe(0);
+    expect(rt.blockOn(function* () { return yield* h; })).toBe('done');
+    expect(ran).toBe(1);
+  });
+
+  it('refuses a nested blockOn and reports a deadlock instead of hanging', () => {
+    const rt = CurrentThreadRuntime.builder().build();
+    expect(() => rt.blockOn(function* () { rt.blockOn(function* () {}); })).toThrow(NestedBlockOnError);
+    expect(() => rt.blockOn(function* () { yield* spawn(function* () { yield* new NextEventless(); }); })).toThrow(DeadlockError);
+  });
+
+  it('validates builder input', () => {
+    expect(() => CurrentThreadRuntime.builder().eventInterval(0)).toThrow(RangeError);
+    expect(() => CurrentThreadRuntime.builder().maxBlockingThreads(1.5)).toThrow(RangeError);
+    expect(() => CurrentThreadRuntime.builder().threadKeepAlive(-1)).toThrow(RangeError);
+    expect(() => CurrentThreadRuntime.builder().enable(eventDriver as never)).toThrow(TypeError);
+    expect(() => CurrentThreadRuntime.builder().enable(eventDriver(undefined)).enable(eventDriver(undefined))).toThrow(/already enabled/);
+  });
+
+  it('run() drives the runtime from the host event loop', async () => {
+    const rt = CurrentThreadRuntime.builder().enable(eventDriver(undefined)).build();
+    const value = await rt.run(async () => {
+      const driver = currentDriver<EventDriver>('event');
+      setTimeout(() => driver.emit(), 1);
+      await new NextEvent();
+      return 'evented';
+    });
+    expect(value).toBe('evented');
+  });
+});
+
+/** A future nothing ever wakes. */
+class NextEventless extends FutureBase<void> {
+  poll(): Poll<void> {
+    return PENDING;
+  }
+}
