@@ -51,7 +51,7 @@ export class CurrentThreadHandle<Drivers extends string> implements RuntimeHandl
    * Runs the task on this thread and returns its value, running ready tasks meanwhile — but
    * without turning the drivers: only tasks that need none are accepted.
    */
-  readonly blockOn: BlockOnFn<never> = ((task: unknown, ...args: unknown[]) => this.blockOnWithoutDrivers(task, args)) as BlockOnFn<never>;
+  readonly blockOn: BlockOnFn<never> = ((task: unknown, ...args: unknown[]) => this.blockOnWithoutDrivers(task, args));
 
   private blockOnWithoutDrivers(task: unknown, args: unknown[]): unknown {
     const core = this.core;

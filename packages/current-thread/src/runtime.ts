@@ -86,7 +86,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
    * Throws `NestedBlockOnError` if called from inside a task or while this thread drives a
    * runtime, and `DeadlockError` if the task can never complete.
    */
-  readonly blockOn: BlockOnFn<Drivers> = ((task: unknown, ...args: unknown[]) => this.blockOnDriving(task, args)) as BlockOnFn<Drivers>;
+  readonly blockOn: BlockOnFn<Drivers> = ((task: unknown, ...args: unknown[]) => this.blockOnDriving(task, args));
 
   private blockOnDriving(task: unknown, args: unknown[]): unknown {
     const core = this.core;
@@ -119,7 +119,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
    * the next timer or event without blocking the thread. Use it when the program also has host
    * work (Node streams, other libraries' promises).
    */
-  readonly run: RunFn<Drivers> = ((task: unknown, ...args: unknown[]) => this.runHostDriven(task, args)) as RunFn<Drivers>;
+  readonly run: RunFn<Drivers> = ((task: unknown, ...args: unknown[]) => this.runHostDriven(task, args));
 
   private async runHostDriven(task: unknown, args: unknown[]): Promise<unknown> {
     const core = this.core;

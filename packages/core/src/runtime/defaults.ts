@@ -34,4 +34,4 @@ export const spawnBlocking: SpawnBlockingFn = (task, ...args) => handle().spawnB
  * runtime). Throws `NestedBlockOnError` from inside a task.
  */
 export const blockOn: BlockOnFn<string> = ((task: unknown, ...args: unknown[]) =>
-  (handle().blockOn as (t: unknown, ...a: unknown[]) => unknown)(task, ...args)) as BlockOnFn<string>;
+  (handle().blockOn as (t: unknown, ...a: unknown[]) => unknown)(task, ...args));
