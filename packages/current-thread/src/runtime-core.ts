@@ -90,6 +90,11 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
     return this.scheduler.spawn(fn, args);
   }
 
+  /** See `RuntimeCore.spawnTask`. */
+  spawnTask(task: unknown, args: unknown[]): Cell {
+    return this.spawn(task, args);
+  }
+
   /** Runs a TaskRef on the blocking pool (created on first use). */
   spawnBlocking(ref: TaskRef<unknown[], unknown, string>, args: unknown[]): Cell {
     if (this.isShutdown) return this.cancelledHandle();
@@ -110,7 +115,7 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
   }
 
   private cancelledHandle(): Cell {
-    const cell = new JoinHandle<unknown, string>(this, this.scheduler, null, null, null);
+    const cell = new JoinHandle<unknown, string>(this, this.scheduler, null, null);
     cell.settle(Outcome.Cancelled, undefined);
     return cell;
   }

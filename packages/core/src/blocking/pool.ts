@@ -192,7 +192,7 @@ export class BlockingPool implements TaskOwner {
     checkTaskRef(ref);
     const argv: unknown[] = args ?? [];
     if (!Array.isArray(argv)) throw new TypeError(`spawnBlocking(${ref.name}): the arguments must be an array`);
-    const cell = new JoinHandle<Awaited<T>>(runtime, this, null, null, null);
+    const cell = new JoinHandle<Awaited<T>>(runtime, this, null, null);
     if (this.closed) {
       assertSendableArgs(argv, `spawnBlocking(${ref.name})`);
       this.settle(cell, Outcome.Cancelled, undefined);

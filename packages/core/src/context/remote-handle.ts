@@ -87,6 +87,11 @@ export class RemoteHandle implements RuntimeHandle, RuntimeCore, TaskOwner {
     return this.send(task, args, false) as never;
   }
 
+  /** See {@link RuntimeCore.spawnTask}: sends the TaskRef to the runtime's thread. */
+  spawnTask(task: unknown, args: unknown[]): Cell {
+    return this.send(task, args, false);
+  }
+
   /** Runs a TaskRef on the runtime's blocking pool. */
   spawnBlocking(task: unknown, ...args: unknown[]): never {
     return this.send(task, args, true) as never;
@@ -148,7 +153,7 @@ export class RemoteHandle implements RuntimeHandle, RuntimeCore, TaskOwner {
       );
     }
     assertSendableArgs(args, `${blocking ? 'spawnBlocking' : 'spawn'}(${task.name})`);
-    const cell: Cell = new JoinHandle<unknown, string>(this, this, null, null, null, allocateTaskId());
+    const cell: Cell = new JoinHandle<unknown, string>(this, this, null, null, allocateTaskId());
     this.tasks.set(cell.id, cell);
     this.port.ref();
     this.post({ op: 'spawn', id: cell.id, url: task.url, name: task.name, args, blocking });

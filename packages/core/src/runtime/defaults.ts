@@ -23,8 +23,11 @@ export function handle(): RuntimeHandle {
 }
 
 /** Spawns a task on {@link handle}(). Requirements are checked when the runtime runs the task. */
-export const spawn: SpawnFn<string> = ((task: unknown, ...args: unknown[]) =>
-  (handle().spawn as (t: unknown, ...a: unknown[]) => unknown)(task, ...args)) as SpawnFn<string>;
+export const spawn: SpawnFn<string> = ((task: unknown, ...args: unknown[]) => {
+  const frame = currentFrame();
+  if (frame !== null) return frame.runtime.spawnTask(task, args);
+  return (handle().spawn as (t: unknown, ...a: unknown[]) => unknown)(task, ...args);
+}) as SpawnFn<string>;
 
 /** Runs a synchronous TaskRef on the blocking pool of {@link handle}(). */
 export const spawnBlocking: SpawnBlockingFn = (task, ...args) => handle().spawnBlocking(task, ...args);

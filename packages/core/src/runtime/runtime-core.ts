@@ -1,5 +1,6 @@
 import type { Driver } from '../driver/driver.js';
 import type { RuntimeHandle } from './runtime-handle.js';
+import type { JoinHandle } from '../task/join-handle.js';
 
 /**
  * What a runtime flavor exposes to the context machinery and to driver-backed futures on the
@@ -16,4 +17,6 @@ export interface RuntimeCore {
    * @param enableHint - shown in the disabled error, for example `'.enable(timeDriver())'`.
    */
   driver(name: string, enableHint?: string): Driver;
+  /** Spawns `task(...args)` on this runtime (the free `spawn` calls it without copying the arguments again). */
+  spawnTask(task: unknown, args: unknown[]): JoinHandle<unknown, string>;
 }

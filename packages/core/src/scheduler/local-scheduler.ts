@@ -15,6 +15,9 @@ const CANCEL_DELIVERED = 16; // generator.return() was called; the finally block
 const ASYNC = 32; // an async task: the host's microtasks drive it, the scheduler never polls it
 const STARTED = 64;
 const ROOT = 128; // the root of a blockOn: run by the caller's loop, not queued or counted
+const ONE_ARG = 1 << 11; // `data` holds the single argument itself, not an array
+const NO_ARGS = 1 << 12; // the task takes no arguments
+const INITIAL_QUEUE = 64;
 
 /** Default per-task budget: futures a task may complete in one poll before it must yield. */
 export const DEFAULT_BUDGET = 128;
@@ -77,12 +80,14 @@ export class LocalScheduler implements TaskOwner {
   private readonly onUnhandledError: (error: JoinError) => void;
   private readonly onSchedule: (() => void) | undefined;
   private readonly budget: number;
-  private head: Cell | null = null;
-  private tail: Cell | null = null;
-  private aliveHead: Cell | null = null;
+  // The run queue: a ring buffer (power-of-two size) of tasks.
+  private queue: (Cell | undefined)[] = new Array<Cell | undefined>(INITIAL_QUEUE);
+  private queueHead = 0;
+  // Started, unfinished tasks (suspended, re-queued or async), for shutdown: swap-removed on finish.
+  private readonly alive: Cell[] = [];
   private unobserved: Cell[] = [];
   private running = 0;
-  private readonly wakeTask = (task: Cell): void => this.schedule(task);
+  private rootWake: ((task: Cell) => void) | null = null;
 
   /** Tasks in the run queue. */
   queueDepth = 0;
@@ -110,10 +115,12 @@ export class LocalScheduler implements TaskOwner {
   /** Creates a task and queues it. `task` is a function or a TaskRef (called locally). */
   spawn(task: unknown, args: unknown[]): Cell {
     const fn = taskFunction(task);
-    const cell = new JoinHandle<unknown, string>(this.runtime, this, fn, args, this.wakeTask);
+    // Keep no argument array alive while the task waits in the queue when there is 0 or 1 argument.
+    const n = args.length;
+    const cell = new JoinHandle<unknown, string>(this.runtime, this, fn, n === 1 ? args[0] : n === 0 ? undefined : args);
+    cell.state = n === 1 ? ONE_ARG : n === 0 ? NO_ARGS : 0;
     this.spawnedCount++;
     this.aliveTasks++;
-    this.linkAlive(cell);
     this.schedule(cell);
     return cell;
   }
@@ -124,14 +131,22 @@ export class LocalScheduler implements TaskOwner {
    */
   createRoot(task: unknown, args: unknown[], onWake: (task: Cell) => void): Cell {
     const fn = taskFunction(task);
-    const cell = new JoinHandle<unknown, string>(this.runtime, this, fn, args, onWake);
+    const cell = new JoinHandle<unknown, string>(this.runtime, this, fn, args);
     cell.state = ROOT;
+    // One root at a time per scheduler: a second blockOn on this thread would be nested.
+    this.rootWake = onWake;
     return cell;
+  }
+
+  /** The waker side of a task (TaskOwner): queue it, or tell the blockOn loop its root is runnable. */
+  wakeTask(cell: Cell): void {
+    if ((cell.state & ROOT) !== 0) this.rootWake?.(cell);
+    else this.schedule(cell);
   }
 
   /** True if tasks are waiting to run. */
   hasRunnable(): boolean {
-    return this.head !== null;
+    return this.queueDepth !== 0;
   }
 
   /** Runs up to `max` queued tasks; returns how many ran. */
@@ -139,12 +154,11 @@ export class LocalScheduler implements TaskOwner {
     let ran = 0;
     this.running++;
     try {
-      while (ran < max) {
-        const cell = this.head;
-        if (cell === null) break;
-        this.head = cell.nextQueued;
-        if (this.head === null) this.tail = null;
-        cell.nextQueued = null;
+      const queue = this.queue;
+      while (ran < max && this.queueDepth !== 0) {
+        const cell = queue[this.queueHead] as Cell;
+        queue[this.queueHead] = undefined;
+        this.queueHead = (this.queueHead + 1) & (queue.length - 1);
         this.queueDepth--;
         cell.state &= ~SCHEDULED;
         this.runTask(cell);
@@ -165,11 +179,18 @@ export class LocalScheduler implements TaskOwner {
       return;
     }
     cell.state = state | SCHEDULED;
-    if (this.tail === null) this.head = cell;
-    else this.tail.nextQueued = cell;
-    this.tail = cell;
+    if (this.queueDepth === this.queue.length) this.growQueue();
+    this.queue[(this.queueHead + this.queueDepth) & (this.queue.length - 1)] = cell;
     this.queueDepth++;
     if (this.running === 0) this.onSchedule?.();
+  }
+
+  private growQueue(): void {
+    const old = this.queue;
+    const next = new Array<Cell | undefined>(old.length * 2);
+    for (let i = 0; i < this.queueDepth; i++) next[i] = old[(this.queueHead + i) & (old.length - 1)];
+    this.queue = next;
+    this.queueHead = 0;
   }
 
   /** True if `cell` is an async task (driven by host microtasks, not by this scheduler). */
@@ -212,6 +233,10 @@ export class LocalScheduler implements TaskOwner {
     } finally {
       swapFrame(prevFrame);
       cell.state &= ~RUNNING;
+      if (cell.aliveSlot < 0 && cell.outcome === Outcome.None && (cell.state & ROOT) === 0) {
+        cell.aliveSlot = this.alive.length;
+        this.alive.push(cell);
+      }
       if ((cell.state & NOTIFIED) !== 0 && cell.outcome === Outcome.None) {
         cell.state &= ~NOTIFIED;
         cell.wake();
@@ -221,14 +246,15 @@ export class LocalScheduler implements TaskOwner {
 
   /** Starts a task. Returns true if it is a generator (or future) that needs stepping. */
   private start(cell: Cell): boolean {
-    const fn = cell.fn as AnyFn;
-    const args = cell.args as unknown[];
-    cell.fn = null;
-    cell.args = null;
+    const fn = cell.body as AnyFn;
+    const state = cell.state;
+    const args = (state & ONE_ARG) !== 0 ? [cell.data] : (state & NO_ARGS) !== 0 ? EMPTY_ARGS : (cell.data as unknown[]);
+    cell.body = null;
+    cell.data = undefined;
     const proto = Object.getPrototypeOf(fn) as object;
     if (proto === GeneratorFunction) {
       try {
-        cell.gen = fn(...args) as Generator<Suspend, unknown, unknown>;
+        cell.body = call(fn, args) as Generator<Suspend, unknown, unknown>;
       } catch (error) {
         this.finish(cell, Outcome.Panic, error);
         return false;
@@ -237,13 +263,13 @@ export class LocalScheduler implements TaskOwner {
     }
     let value: unknown;
     try {
-      value = proto === AsyncFunction ? runInAsyncFrame(cell, fn, args) : fn(...args);
+      value = proto === AsyncFunction ? runInAsyncFrame(cell, fn, args) : call(fn, args);
     } catch (error) {
       this.finish(cell, Outcome.Panic, error);
       return false;
     }
     if (isGenerator(value)) {
-      cell.gen = value;
+      cell.body = value;
       return true;
     }
     if (isSuspend(value)) {
@@ -307,12 +333,12 @@ export class LocalScheduler implements TaskOwner {
             input = value;
           }
         }
-      } else if ((cell.state & (CANCEL | CANCEL_DELIVERED)) === CANCEL && cell.gen !== null) {
+      } else if ((cell.state & (CANCEL | CANCEL_DELIVERED)) === CANCEL && cell.body !== null) {
         // Abort requested while the task was running its synchronous part: stop at this yield.
         cell.state |= CANCEL_DELIVERED;
         mode = 2;
       }
-      const gen = cell.gen;
+      const gen = cell.body as Generator<Suspend, unknown, unknown> | null;
       if (gen === null) {
         // A task that returned a future: its value is the task's value.
         if (mode === 0) this.finish(cell, Outcome.Ok, input);
@@ -357,7 +383,7 @@ export class LocalScheduler implements TaskOwner {
     const wasRoot = (cell.state & ROOT) !== 0;
     if (!cell.settle(outcome, outcome === Outcome.Cancelled ? undefined : result)) return;
     if (!wasRoot) {
-      this.unlinkAlive(cell);
+      this.removeAlive(cell);
       this.aliveTasks--;
     }
     if (outcome === Outcome.Panic && !cell.observed && !wasRoot) this.unobserved.push(cell);
@@ -391,31 +417,38 @@ export class LocalScheduler implements TaskOwner {
    * that are settled as cancelled without further polling.
    */
   shutdown(maxPolls = 10_000): void {
-    for (let cell = this.aliveHead; cell !== null; cell = cell.nextAlive) this.abortTask(cell);
+    // Queued tasks that never started are dropped; started ones are cancelled at their suspension point.
+    for (let i = 0; i < this.queueDepth; i++) {
+      const cell = this.queue[(this.queueHead + i) & (this.queue.length - 1)];
+      if (cell !== undefined) this.abortTask(cell);
+    }
+    for (const cell of [...this.alive]) this.abortTask(cell);
     let polls = 0;
-    while (this.head !== null && polls < maxPolls) polls += this.runBatch(maxPolls - polls);
-    for (let cell = this.aliveHead; cell !== null; cell = this.aliveHead) {
+    while (this.queueDepth !== 0 && polls < maxPolls) polls += this.runBatch(maxPolls - polls);
+    for (let cell = this.alive[0]; cell !== undefined; cell = this.alive[0]) {
       const awaiting = cell.awaiting;
       if (awaiting !== null) disposeFuture(awaiting);
       this.finish(cell, Outcome.Cancelled, undefined);
+      this.removeAlive(cell);
     }
-    this.head = this.tail = null;
+    this.queue.fill(undefined);
+    this.queueHead = 0;
     this.queueDepth = 0;
   }
 
-  private linkAlive(cell: Cell): void {
-    cell.nextAlive = this.aliveHead;
-    if (this.aliveHead !== null) this.aliveHead.prevAlive = cell;
-    this.aliveHead = cell;
-  }
-
-  private unlinkAlive(cell: Cell): void {
-    if (cell.prevAlive !== null) cell.prevAlive.nextAlive = cell.nextAlive;
-    else if (this.aliveHead === cell) this.aliveHead = cell.nextAlive;
-    if (cell.nextAlive !== null) cell.nextAlive.prevAlive = cell.prevAlive;
-    cell.prevAlive = cell.nextAlive = null;
+  private removeAlive(cell: Cell): void {
+    const slot = cell.aliveSlot;
+    if (slot < 0) return;
+    const last = this.alive.pop() as Cell;
+    if (last !== cell) {
+      this.alive[slot] = last;
+      last.aliveSlot = slot;
+    }
+    cell.aliveSlot = -1;
   }
 }
+
+const EMPTY_ARGS: unknown[] = [];
 
 /** Releases a future's driver registration, if it holds one. */
 export function disposeFuture(future: Suspend): void {
@@ -434,5 +467,19 @@ function safeReturn(gen: Generator<Suspend, unknown, unknown>): void {
     gen.return(undefined);
   } catch {
     // The task was already settled as cancelled; what its finally throws has nowhere to go.
+  }
+}
+
+/** Calls `fn` with `args`; short argument lists avoid the cost of a spread. */
+function call(fn: AnyFn, args: unknown[]): unknown {
+  switch (args.length) {
+    case 0:
+      return fn();
+    case 1:
+      return fn(args[0]);
+    case 2:
+      return fn(args[0], args[1]);
+    default:
+      return fn(...args);
   }
 }

@@ -31,6 +31,7 @@ export function harness(): Harness {
     driver() {
       throw new Error('no drivers');
     },
+    spawnTask: (task, args) => scheduler.spawn(task, args),
   };
   const unhandled: unknown[] = [];
   const scheduler = new LocalScheduler({ runtime, onUnhandledError: (error) => unhandled.push(error) });

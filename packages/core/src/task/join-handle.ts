@@ -1,6 +1,6 @@
 import { JoinError } from '../errors.js';
 import { FutureBase } from '../future/future-base.js';
-import { PENDING, type Context, type Poll, type Waker } from '../future/poll.js';
+import { NOOP_CONTEXT, PENDING, type Context, type Poll, type Waker } from '../future/poll.js';
 import type { Suspend } from '../future/suspend.js';
 import type { RuntimeCore } from '../runtime/runtime-core.js';
 import { AbortHandle } from './abort-handle.js';
@@ -12,11 +12,13 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 /**
  * Who runs a task: the local scheduler, or a flavor that runs it elsewhere (a worker thread).
- * The join handle asks it to abort.
+ * The join handle asks it to abort, and (for tasks polled here) to schedule on wake.
  */
 export interface TaskOwner {
   /** Requests cancellation of `task` (idempotent). */
   abortTask(task: JoinHandle<unknown, string>): void;
+  /** Schedules `task` to be polled; absent for tasks that run on another thread. */
+  wakeTask?(task: JoinHandle<unknown, string>): void;
 }
 
 let nextTaskId = 1;
@@ -26,91 +28,116 @@ export function allocateTaskId(): number {
   return nextTaskId++;
 }
 
+// Few tasks ask for their AbortSignal: keeping the controller off the task keeps every task smaller.
+const abortControllers = new WeakMap<object, AbortController>();
+
+// Bits of `state` owned by the handle; bits 0-7 belong to the scheduler.
+const OUTCOME_SHIFT = 8;
+const OUTCOME_MASK = 3 << OUTCOME_SHIFT;
+const OBSERVED = 1 << 10;
+
 /**
  * Joins a spawned task: `yield* handle` in a generator task or `await handle` in async code gives
  * the task's value, or throws {@link JoinError} (cancelled, or the task threw). Dropping the handle
  * detaches the task; it keeps running.
  *
- * The handle is also the task's cell inside the scheduler: one object per task keeps spawning cheap.
- * Fields marked internal belong to the scheduler.
+ * The handle is also the task's cell inside the scheduler: one small object per task keeps
+ * spawning cheap (a million live tasks are a million of these). Fields marked internal belong
+ * to the scheduler.
  */
 export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> implements Waker, Context {
   /** The task's id, unique on this thread. */
   readonly id: number;
-  /** @internal The task as the scheduler sees it: runtime, and the task for `currentTask()`. */
+  /** @internal The runtime the task belongs to (the task is its own context frame). */
   readonly runtime: RuntimeCore;
-  /** @internal Scheduler state bits. */
+  /** @internal Who runs the task. */
+  readonly owner: TaskOwner;
+  /** @internal Scheduler bits (0-7), outcome (8-9), observed (10). */
   state = 0;
-  /** @internal Function and arguments until the task starts. */
-  fn: ((...args: unknown[]) => unknown) | null;
-  /** @internal */
-  args: unknown[] | null;
-  /** @internal The generator of a generator task. */
-  gen: Generator<Suspend, unknown, unknown> | null = null;
+  /** @internal The task function until it starts, then the generator of a generator task. */
+  body: ((...args: unknown[]) => unknown) | Generator<Suspend, unknown, unknown> | null;
+  /** @internal The arguments until the task starts, then the value or what was thrown. */
+  data: unknown;
   /** @internal The future a generator task is suspended on. */
   awaiting: Suspend | null = null;
-  /** @internal Next task in the run queue (intrusive list: no allocation per schedule). */
-  nextQueued: JoinHandle<unknown, string> | null = null;
-  /** @internal Neighbours in the owner's list of alive tasks (for shutdown). */
-  prevAlive: JoinHandle<unknown, string> | null = null;
-  /** @internal */
-  nextAlive: JoinHandle<unknown, string> | null = null;
-  /** @internal */
-  outcome: Outcome = Outcome.None;
-  /** @internal The value, or what was thrown. */
-  result: unknown = undefined;
   /** @internal The waker of whoever joins this task. */
   joinWaker: Waker | null = null;
-  /** @internal Set once someone joined (polled) the handle: its failure is then not "unhandled". */
-  observed = false;
-  /** @internal */
-  abortController: AbortController | null = null;
-  /** @internal */
-  readonly owner: TaskOwner;
-  /** @internal `this`, so the task is its own poll context with no extra allocation. */
-  readonly waker: Waker = this;
-  /** @internal Called by the owner's scheduler on wake. */
-  private readonly onWake: ((task: JoinHandle<unknown, string>) => void) | null;
+  /** @internal Index in the owner's table of started, unfinished tasks (-1: not in it). */
+  aliveSlot = -1;
 
   /** @internal Created by runtimes; application code gets handles from `spawn`. */
   constructor(
     runtime: RuntimeCore,
     owner: TaskOwner,
     fn: ((...args: unknown[]) => unknown) | null,
-    args: unknown[] | null,
-    onWake: ((task: JoinHandle<unknown, string>) => void) | null,
+    args: unknown,
     id: number = nextTaskId++,
   ) {
     super();
+    this.id = id;
     this.runtime = runtime;
     this.owner = owner;
-    this.fn = fn;
-    this.args = args;
-    this.onWake = onWake;
-    this.id = id;
+    this.body = fn;
+    this.data = args;
+  }
+
+  /** @internal The task is its own waker (no allocation per task). */
+  get waker(): Waker {
+    return this;
   }
 
   /** @internal The task itself is `this` (for the context frame). */
   get task(): JoinHandle<unknown, string> {
-    return this;
+    return this as JoinHandle<unknown, string>;
+  }
+
+  /** @internal How the task ended ({@link Outcome.None} while it runs). */
+  get outcome(): Outcome {
+    return ((this.state & OUTCOME_MASK) >> OUTCOME_SHIFT) as Outcome;
+  }
+
+  /** @internal The value (Ok), what was thrown (Panic), or undefined. */
+  get result(): unknown {
+    return this.outcome === Outcome.None ? undefined : this.data;
+  }
+
+  /** @internal Set once someone joined (polled) the handle: its failure is then not "unhandled". */
+  get observed(): boolean {
+    return (this.state & OBSERVED) !== 0;
+  }
+  set observed(value: boolean) {
+    this.state = value ? this.state | OBSERVED : this.state & ~OBSERVED;
   }
 
   /** Wakes the task (it is its own waker). Harmless to call; the scheduler decides when it runs. */
   wake(): void {
-    this.onWake?.(this);
+    this.owner.wakeTask?.(this as JoinHandle<unknown, string>);
+  }
+
+  /**
+   * `yield* handle`. A finished task needs no suspension: the handle then serves as its own
+   * (stateless) iterator, which saves an allocation and a scheduler round trip per join.
+   */
+  override [Symbol.iterator](): Iterator<Suspend<R>, T, unknown> {
+    return (this.state & OUTCOME_MASK) === 0 ? super[Symbol.iterator]() : (this as unknown as Iterator<Suspend<R>, T, unknown>);
+  }
+
+  /** @internal Iterator side of a finished handle: ends at once with the value, or throws the JoinError. */
+  next(): IteratorResult<Suspend<R>, T> {
+    return { done: true, value: this.poll(NOOP_CONTEXT) as T };
   }
 
   /** Polls for the task's outcome. See {@link Future.poll}. */
   poll(cx: Context): Poll<T> {
-    this.observed = true;
-    switch (this.outcome) {
+    const state = (this.state |= OBSERVED);
+    switch ((state & OUTCOME_MASK) >> OUTCOME_SHIFT) {
       case Outcome.None:
         this.joinWaker = cx.waker;
         return PENDING;
       case Outcome.Ok:
-        return this.result as T;
+        return this.data as T;
       case Outcome.Panic:
-        throw new JoinError('panic', this.id, this.result);
+        throw new JoinError('panic', this.id, this.data);
       default:
         throw new JoinError('cancelled', this.id);
     }
@@ -118,7 +145,7 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
 
   /** Detaches from the task without waiting: disposing a join handle does not cancel it (as in Tokio). */
   override [Symbol.dispose](): void {
-    if (this.joinWaker === this.waker) this.joinWaker = null;
+    if (this.joinWaker === this) this.joinWaker = null;
   }
 
   /**
@@ -142,8 +169,13 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
 
   /** The task's AbortSignal: aborted when the task is cancelled. Async tasks watch it. */
   get signal(): AbortSignal {
-    this.abortController ??= new AbortController();
-    return this.abortController.signal;
+    let controller = abortControllers.get(this);
+    if (controller === undefined) {
+      controller = new AbortController();
+      if (this.outcome === Outcome.Cancelled) controller.abort(new JoinError('cancelled', this.id));
+      abortControllers.set(this, controller);
+    }
+    return controller.signal;
   }
 
   /**
@@ -151,14 +183,12 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
    * Flavors that run the task elsewhere call it when the result arrives.
    */
   settle(outcome: Outcome, result: unknown): boolean {
-    if (this.outcome !== Outcome.None) return false;
-    this.outcome = outcome;
-    this.result = result;
-    this.fn = null;
-    this.args = null;
-    this.gen = null;
+    if ((this.state & OUTCOME_MASK) !== 0) return false;
+    this.state |= outcome << OUTCOME_SHIFT;
+    this.data = result;
+    this.body = null;
     this.awaiting = null;
-    if (outcome === Outcome.Cancelled) this.abortController?.abort(new JoinError('cancelled', this.id));
+    if (outcome === Outcome.Cancelled) abortControllers.get(this)?.abort(new JoinError('cancelled', this.id));
     const waker = this.joinWaker;
     if (waker !== null) {
       this.joinWaker = null;
