@@ -248,13 +248,13 @@ export class LocalScheduler implements TaskOwner {
   private start(cell: Cell): boolean {
     const fn = cell.body as AnyFn;
     const state = cell.state;
-    const args = (state & ONE_ARG) !== 0 ? [cell.data] : (state & NO_ARGS) !== 0 ? EMPTY_ARGS : (cell.data as unknown[]);
+    const data = cell.data;
     cell.body = null;
     cell.data = undefined;
     const proto = Object.getPrototypeOf(fn) as object;
     if (proto === GeneratorFunction) {
       try {
-        cell.body = call(fn, args) as Generator<Suspend, unknown, unknown>;
+        cell.body = invoke(fn, state, data) as Generator<Suspend, unknown, unknown>;
       } catch (error) {
         this.finish(cell, Outcome.Panic, error);
         return false;
@@ -263,7 +263,7 @@ export class LocalScheduler implements TaskOwner {
     }
     let value: unknown;
     try {
-      value = proto === AsyncFunction ? runInAsyncFrame(cell, fn, args) : call(fn, args);
+      value = proto === AsyncFunction ? runInAsyncFrame(cell, fn, argsOf(state, data)) : invoke(fn, state, data);
     } catch (error) {
       this.finish(cell, Outcome.Panic, error);
       return false;
@@ -448,8 +448,6 @@ export class LocalScheduler implements TaskOwner {
   }
 }
 
-const EMPTY_ARGS: unknown[] = [];
-
 /** Releases a future's driver registration, if it holds one. */
 export function disposeFuture(future: Suspend): void {
   const dispose = (future as Partial<Disposable>)[Symbol.dispose];
@@ -470,15 +468,21 @@ function safeReturn(gen: Generator<Suspend, unknown, unknown>): void {
   }
 }
 
-/** Calls `fn` with `args`; short argument lists avoid the cost of a spread. */
-function call(fn: AnyFn, args: unknown[]): unknown {
+/** The argument list stored in a task cell (see `ONE_ARG` / `NO_ARGS`). */
+function argsOf(state: number, data: unknown): unknown[] {
+  return (state & ONE_ARG) !== 0 ? [data] : (state & NO_ARGS) !== 0 ? [] : (data as unknown[]);
+}
+
+/** Calls a task function with the arguments stored in its cell, without spreading short lists. */
+function invoke(fn: AnyFn, state: number, data: unknown): unknown {
+  if ((state & ONE_ARG) !== 0) return fn(data);
+  if ((state & NO_ARGS) !== 0) return fn();
+  const args = data as unknown[];
   switch (args.length) {
-    case 0:
-      return fn();
-    case 1:
-      return fn(args[0]);
     case 2:
       return fn(args[0], args[1]);
+    case 3:
+      return fn(args[0], args[1], args[2]);
     default:
       return fn(...args);
   }
