@@ -1,7 +1,7 @@
 import { FutureBase, PENDING, type Context, type Poll } from '@tide/core';
 import { checkDuration } from './duration.js';
 import { Instant } from './instant.js';
-import { Sleep } from './sleep.js';
+import { sleepUntil, type Sleep } from './sleep.js';
 
 /** What an {@link Interval} does when ticks were missed (the task was late), as in Tokio. */
 export type MissedTickBehavior = 'burst' | 'delay' | 'skip';
@@ -43,7 +43,7 @@ export class Interval {
     start: Instant,
   ) {
     this.scheduled = start;
-    this.delay = new Sleep(start);
+    this.delay = sleepUntil(start);
   }
 
   /** Waits for the next tick. */

@@ -18,10 +18,10 @@ export class Sleep extends FutureBase<void, 'time'> implements TimerTarget {
   private shut = false;
 
   /** @internal Use `sleep` / `sleepUntil`. */
-  constructor(deadline: Instant) {
+  constructor(driver: TimeDriver, deadlineMs: number) {
     super();
-    this.driver = currentTimeDriver();
-    this.tick = this.driver.tickFor(deadline.ms);
+    this.driver = driver;
+    this.tick = driver.tickFor(deadlineMs);
   }
 
   /** When the sleep completes. */
@@ -93,11 +93,12 @@ export class Sleep extends FutureBase<void, 'time'> implements TimerTarget {
  */
 export function sleep(ms: number): Sleep {
   checkDuration('sleep', ms);
-  return new Sleep(Instant.now().add(ms));
+  const driver = currentTimeDriver();
+  return new Sleep(driver, driver.clock.now() + ms);
 }
 
 /** Completes at `deadline` (immediately if it has passed). */
 export function sleepUntil(deadline: Instant): Sleep {
   if (!(deadline instanceof Instant) || Number.isNaN(deadline.ms)) throw new RangeError('sleepUntil: expected an Instant');
-  return new Sleep(deadline);
+  return new Sleep(currentTimeDriver(), deadline.ms);
 }

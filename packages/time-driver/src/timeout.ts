@@ -12,7 +12,7 @@ import {
 } from '@tide/core';
 import { checkDuration } from './duration.js';
 import { Instant } from './instant.js';
-import { Sleep } from './sleep.js';
+import { sleepUntil, type Sleep } from './sleep.js';
 
 /** What `timeout` can bound: a future (including a `JoinHandle`) or a generator call (`work(arg)`). */
 export type TimeoutTarget<T, R extends string> = Future<T, R> | Generator<Suspend<R>, T, unknown>;
@@ -31,7 +31,7 @@ export class Timeout<T, R extends string> extends FutureBase<T, R | 'time'> {
   constructor(deadline: Instant, target: TimeoutTarget<T, R>) {
     super();
     this.inner = isFuture(target) ? target : new GeneratorFuture(target);
-    this.delay = new Sleep(deadline);
+    this.delay = sleepUntil(deadline);
   }
 
   /** Polls the inner work first (so work that is ready wins), then the deadline. */
