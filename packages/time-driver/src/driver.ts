@@ -69,12 +69,13 @@ export class TimeDriver implements Driver<'time'> {
     return this.origin + tick;
   }
 
-  /** Registers a timer at `tick`. */
-  insert(tick: number, target: TimerTarget): TimerEntry<TimerTarget> {
-    const entry = this.wheel.insert(tick, target);
-    // From host code (an async task) while the runtime waits: it must re-read its park timeout.
+  /**
+   * Schedules (or moves) an entry the caller owns — a timer that is its own wheel entry, so a
+   * sleep costs one object rather than two.
+   */
+  schedule(entry: TimerEntry<TimerTarget>, tick: number): void {
+    this.wheel.reschedule(entry, tick);
     this.requestTurn();
-    return entry;
   }
 
   /** Removes a timer (O(1); idempotent). */

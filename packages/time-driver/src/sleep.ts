@@ -1,88 +1,108 @@
-import { FutureBase, PENDING, RuntimeShutdownError, type Context, type Poll, type Waker } from '@tide/core';
+import {
+  PENDING,
+  RuntimeShutdownError,
+  suspendOn,
+  toPromise,
+  type Context,
+  type Poll,
+  type Suspend,
+  type TideFuture,
+  type Waker,
+} from '@tide/core';
 import { currentTimeDriver, type TimeDriver, type TimerTarget } from './driver.js';
 import { checkDuration } from './duration.js';
 import { Instant } from './instant.js';
-import type { TimerEntry } from './wheel/entry.js';
+import { TimerEntry } from './wheel/entry.js';
+
+const FIRED = 1;
+const SHUT = 2;
 
 /**
  * A future that completes at a deadline. Created with {@link sleep} or {@link sleepUntil} inside a
  * runtime with the time driver; registered in the timing wheel on first poll, removed at once
  * when its task is aborted (`[Symbol.dispose]`).
+ *
+ * A sleep is its own wheel entry (one object per timer, which matters with a million of them), so
+ * it implements the future protocol itself rather than extending `FutureBase`.
  */
-export class Sleep extends FutureBase<void, 'time'> implements TimerTarget {
+export class Sleep extends TimerEntry<TimerTarget> implements TideFuture<void, 'time'>, TimerTarget {
+  /** Phantom requirement marker; never set. */
+  declare readonly __requires?: (_: never) => 'time';
   private readonly driver: TimeDriver;
-  private tick: number;
-  private entry: TimerEntry<TimerTarget> | null = null;
   private waker: Waker | null = null;
-  private fired = false;
-  private shut = false;
+  private flags = 0;
 
   /** @internal Use `sleep` / `sleepUntil`. */
   constructor(driver: TimeDriver, deadlineMs: number) {
-    super();
+    super(driver.tickFor(deadlineMs), -1, undefined as unknown as TimerTarget);
+    this.payload = this;
     this.driver = driver;
-    this.tick = driver.tickFor(deadlineMs);
   }
 
   /** When the sleep completes. */
-  get deadline(): Instant {
-    return new Instant(this.driver.timeOfTick(this.tick));
+  get deadlineInstant(): Instant {
+    return new Instant(this.driver.timeOfTick(this.deadline));
   }
 
   /** True once the deadline has passed (as last observed by the driver). */
   isElapsed(): boolean {
-    return this.fired || this.tick <= this.driver.nowTick();
+    return (this.flags & FIRED) !== 0 || this.deadline <= this.driver.nowTick();
   }
 
   /** Ready once the deadline has passed; throws `RuntimeShutdownError` if the runtime shut down. */
   poll(cx: Context): Poll<void> {
-    if (this.shut || this.driver.isShutdown) {
-      this.release();
+    const driver = this.driver;
+    if ((this.flags & SHUT) !== 0 || driver.isShutdown) {
+      driver.cancel(this);
       throw new RuntimeShutdownError('this timer');
     }
-    if (this.fired || this.tick <= this.driver.nowTick()) {
-      this.release();
-      this.fired = true;
+    if ((this.flags & FIRED) !== 0 || this.deadline <= driver.nowTick()) {
+      driver.cancel(this);
+      this.flags |= FIRED;
       return undefined;
     }
     this.waker = cx.waker;
-    this.entry ??= this.driver.insert(this.tick, this);
+    if (!this.isScheduled) driver.schedule(this, this.deadline);
     return PENDING;
   }
 
   /** Moves the deadline (re-registers if it was pending). */
   reset(deadline: Instant): void {
-    this.release();
-    this.fired = false;
-    this.tick = this.driver.tickFor(deadline.ms);
-    if (this.waker !== null) this.entry = this.driver.insert(this.tick, this);
+    this.driver.cancel(this);
+    this.flags &= ~FIRED;
+    this.deadline = this.driver.tickFor(deadline.ms);
+    if (this.waker !== null) this.driver.schedule(this, this.deadline);
   }
 
   /** @internal The wheel reached the deadline. */
   fire(): void {
-    this.entry = null;
-    this.fired = true;
+    this.flags |= FIRED;
     this.waker?.wake();
   }
 
   /** @internal The driver shut down. */
   shutdown(): void {
-    this.entry = null;
-    this.shut = true;
+    this.flags |= SHUT;
     this.waker?.wake();
   }
 
-  /** Removes the timer from the wheel (the task waiting on it was aborted). */
-  override [Symbol.dispose](): void {
-    this.release();
-    this.waker = null;
+  /** Lets a generator task write `yield* sleep(ms)`. */
+  [Symbol.iterator](): Iterator<Suspend<'time'>, void, unknown> {
+    return suspendOn(this);
   }
 
-  private release(): void {
-    if (this.entry !== null) {
-      this.driver.cancel(this.entry);
-      this.entry = null;
-    }
+  /** Lets an async task write `await sleep(ms)`. */
+  then<A = void, B = never>(
+    onfulfilled?: ((value: void) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return toPromise(this).then(onfulfilled, onrejected);
+  }
+
+  /** Removes the timer from the wheel (the task waiting on it was aborted). */
+  [Symbol.dispose](): void {
+    this.driver.cancel(this);
+    this.waker = null;
   }
 }
 
