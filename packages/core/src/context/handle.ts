@@ -44,7 +44,7 @@ export const Handle = {
    * `spawn` sends TaskRefs to the runtime's thread; `blockOn` runs the task here, without the
    * runtime's drivers. Enter it (`using _g = handle.enter()`) to make it current here.
    */
-  fromShared(shared: SharedHandle): RuntimeHandle {
+  fromShared(shared: SharedHandle): RuntimeHandle<string, never> {
     return RemoteHandle.from(shared);
   },
 } as const;

@@ -38,7 +38,7 @@ export function assertSendableArgs(args: readonly unknown[], what: string): void
  * the task on this thread, without the runtime's drivers (the same restriction as a
  * current-thread `Handle.blockOn`).
  */
-export class RemoteHandle implements RuntimeHandle, RuntimeCore, TaskOwner {
+export class RemoteHandle implements RuntimeHandle<string, never>, RuntimeCore, TaskOwner {
   readonly id: number;
   readonly flavor: RuntimeFlavor;
   readonly name: string | undefined;

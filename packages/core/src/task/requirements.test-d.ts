@@ -2,6 +2,8 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { FutureBase } from '../future/future-base.js';
 import type { Poll } from '../future/poll.js';
 import type { RuntimeHandle } from '../runtime/runtime-handle.js';
+import type { SharedHandle } from '../runtime/shared-handle.js';
+import { Handle } from '../context/handle.js';
 import type { JoinHandle } from './join-handle.js';
 import { defineTask, type TaskRef } from './task-ref.js';
 import type { RequirementsOf, TaskOutput } from './task-types.js';
@@ -96,5 +98,14 @@ describe('the blockOn restriction', () => {
     timeRt.blockOn(async () => {
       await Promise.resolve();
     });
+  });
+});
+
+describe('shared handles', () => {
+  it('a handle rebuilt on another thread blocks only on tasks that need no driver', () => {
+    const remote = Handle.fromShared({} as SharedHandle);
+    expectTypeOf(remote.blockOn(pure, 1)).toEqualTypeOf<number>();
+    // @ts-expect-error: the runtime's drivers are not turned on this thread
+    remote.blockOn(sleepy, 1);
   });
 });
