@@ -88,7 +88,7 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
 
   /** @internal The task itself is `this` (for the context frame). */
   get task(): JoinHandle<unknown, string> {
-    return this as JoinHandle<unknown, string>;
+    return this;
   }
 
   /** @internal How the task ended ({@link Outcome.None} while it runs). */
@@ -111,7 +111,7 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
 
   /** Wakes the task (it is its own waker). Harmless to call; the scheduler decides when it runs. */
   wake(): void {
-    this.owner.wakeTask?.(this as JoinHandle<unknown, string>);
+    this.owner.wakeTask?.(this);
   }
 
   /**
@@ -119,7 +119,7 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
    * (stateless) iterator, which saves an allocation and a scheduler round trip per join.
    */
   override [Symbol.iterator](): Iterator<Suspend<R>, T, unknown> {
-    return (this.state & OUTCOME_MASK) === 0 ? super[Symbol.iterator]() : (this as unknown as Iterator<Suspend<R>, T, unknown>);
+    return (this.state & OUTCOME_MASK) === 0 ? super[Symbol.iterator]() : (this);
   }
 
   /** @internal Iterator side of a finished handle: ends at once with the value, or throws the JoinError. */
