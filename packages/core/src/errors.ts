@@ -21,6 +21,7 @@ export type TideErrorCode =
   | 'E_NOT_SENDABLE'
   | 'E_TASK_NOT_FOUND'
   | 'E_INVALID_TASK'
+  | 'E_SEMAPHORE_CLOSED'
   // Drivers and plugins define their own codes.
   | (string & {});
 
