@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: runs the scenarios, prints a table on stdout (progress goes to stderr) and
+ * writes latest.json, REPORT.md and one SVG chart per scenario.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, USAGE } from './cli.js';
+import { machineInfo } from './harness/machine.js';
+import { stderrProgress } from './harness/progress.js';
+import { CHILD_RESULT_MARKER, runChildRequest, runScenario, type ScenarioResult } from './harness/runner.js';
+import { renderChart } from './report/chart.js';
+import { formatMarkdown } from './report/markdown.js';
+import { REPORT_SCHEMA, type BenchReport } from './report/report.js';
+import { formatTable } from './report/table.js';
+import { scenarios } from './scenarios/index.js';
+
+/** apps/benchmarks (this file is apps/benchmarks/dist/main.js once built). */
+const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(argv: readonly string[]): Promise<void> {
+  const options = parseArgs(argv);
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (options.child !== null) {
+    const sample = await runChildRequest(scenarios, options.child);
+    process.stdout.write(`${CHILD_RESULT_MARKER}${JSON.stringify(sample)}\n`);
+    return;
+  }
+  const selected = scenarios.filter((s) => options.filter.length === 0 || options.filter.some((f) => s.name.includes(f)));
+  if (selected.length === 0) {
+    throw new Error(`--filter ${options.filter.join(', ')} matches no scenario; scenarios: ${scenarios.map((s) => s.name).join(', ')}`);
+  }
+  const outDir = path.resolve(options.out ?? path.join(appDir, 'results'));
+  const mainScript = fileURLToPath(import.meta.url);
+  const progress = stderrProgress();
+  const startedAt = new Date().toISOString();
+  process.stderr.write(
+    `tide benchmarks: ${selected.map((s) => s.name).join(', ')}${options.quick ? ' (quick)' : ''}` +
+      `${typeof (globalThis as { gc?: unknown }).gc === 'function' ? '' : ' — warning: run with --expose-gc for steadier numbers'}\n`,
+  );
+
+  const results: ScenarioResult[] = [];
+  for (const scenario of selected) {
+    results.push(
+      await runScenario(scenario, {
+        quick: options.quick,
+        ...(options.reps !== null ? { reps: options.reps } : {}),
+        ...(options.warmup !== null ? { warmup: options.warmup } : {}),
+        mainScript,
+        progress,
+      }),
+    );
+  }
+  const finishedAt = new Date().toISOString();
+
+  process.stdout.write(`\n${formatTable(results, options.quick)}`);
+
+  await mkdir(path.join(outDir, 'charts'), { recursive: true });
+  const withCharts = [];
+  for (const result of results) {
+    const chart = `charts/${result.name}.svg`;
+    await writeFile(path.join(outDir, chart), await renderChart(result, options.quick));
+    withCharts.push({ ...result, chart });
+  }
+  const versions: Record<string, string> = {};
+  for (const r of results) for (const c of r.contenders) if (c.package !== undefined && c.version !== undefined) versions[c.package] = c.version;
+  const report: BenchReport = {
+    schema: REPORT_SCHEMA,
+    tool: '@tide/benchmarks',
+    mode: options.quick ? 'quick' : 'full',
+    options: { filter: options.filter, reps: options.reps, warmup: options.warmup },
+    machine: machineInfo(),
+    versions,
+    startedAt,
+    finishedAt,
+    scenarios: withCharts,
+  };
+  await writeFile(path.join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(path.join(outDir, 'REPORT.md'), formatMarkdown(report));
+  process.stderr.write(`wrote ${path.relative(process.cwd(), outDir) || '.'}/{latest.json,REPORT.md,charts/*.svg}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

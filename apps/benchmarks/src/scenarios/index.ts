@@ -1,0 +1,18 @@
+/**
+ * The scenarios `npm run bench` knows, in run order. To add one, write a module in this folder
+ * whose default export is `defineScenario({...})` and add one line here.
+ */
+import type { Scenario } from '../harness/scenario.js';
+import memory from './memory.js';
+import pingPong from './ping-pong.js';
+import spawnJoin from './spawn-join.js';
+import timersCancel from './timers-cancel.js';
+import timersFire from './timers-fire.js';
+
+export const scenarios: readonly Scenario[] = [
+  spawnJoin,
+  pingPong,
+  timersCancel,
+  timersFire,
+  memory,
+];
