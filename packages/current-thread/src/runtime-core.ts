@@ -133,9 +133,13 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
     return this.pool !== undefined && (this.pool.busy > 0 || this.pool.queueDepth > 0);
   }
 
-  /** Work from other threads that may still wake a task: blocking tasks and remote spawns. */
+  /**
+   * Work from other threads that may still wake a task: blocking tasks, remote spawns, and any
+   * thread holding a shared handle (it may spawn at any time, as in Tokio's
+   * spawn_from_other_thread_idle).
+   */
   get awaitingOtherThreads(): boolean {
-    return this.blockingBusy || this.inject.pendingRemoteTasks > 0;
+    return this.blockingBusy || this.inject.hasRemotes;
   }
 
   /** How long the drivers let the runtime park (ms; Infinity if no deadline). */

@@ -4,6 +4,9 @@ import { ClockError } from './errors.js';
 import { TimingWheel } from './wheel/timing-wheel.js';
 import type { TimerEntry } from './wheel/entry.js';
 
+// Far below the 1 ms resolution, far above the rounding error of millisecond sums near performance.now().
+const TICK_EPSILON = 1e-6;
+
 /** Options of {@link timeDriver}. */
 export interface TimeDriverOptions {
   /** Start with the clock frozen (current-thread only): timers fire only as time is advanced or auto-advanced. */
@@ -56,12 +59,13 @@ export class TimeDriver implements Driver<'time'> {
 
   /** The wheel tick (ms since the driver started) of clock time `ms`, rounded up. */
   tickFor(ms: number): number {
-    return Math.ceil(ms - this.origin);
+    // The epsilon absorbs floating-point error of (origin + n) - origin, so an exact tick stays exact.
+    return Math.ceil(ms - this.origin - TICK_EPSILON);
   }
 
   /** The current wheel tick, rounded down. */
   nowTick(): number {
-    return Math.floor(this.clock.now() - this.origin);
+    return Math.floor(this.clock.now() - this.origin + TICK_EPSILON);
   }
 
   /** Clock time of a wheel tick. */

@@ -35,18 +35,26 @@ export function blockOnLoop<T>(scheduler: LocalScheduler, task: unknown, args: u
     rootWoken = true;
   });
   enterDriving();
+  // Polls since the last turn: a root that keeps waking itself (yieldNow in a loop) must not keep
+  // the drivers from being turned, or what it waits for would never arrive.
+  let sinceTurn = 0;
   try {
     for (;;) {
       if (rootWoken) {
         rootWoken = false;
         scheduler.runTask(root);
+        sinceTurn++;
         if (root.outcome !== Outcome.None) break;
       }
-      if (scheduler.runBatch(hooks.eventInterval) === hooks.eventInterval) {
+      const ran = scheduler.runBatch(hooks.eventInterval);
+      sinceTurn += ran;
+      if (sinceTurn >= hooks.eventInterval) {
+        sinceTurn = 0;
         hooks.turn();
         continue;
       }
       if (rootWoken) continue;
+      sinceTurn = 0;
       scheduler.reportUnhandled();
       if (hooks.turn() > 0 || scheduler.hasRunnable() || rootWoken) continue;
       let waited: boolean;
@@ -64,6 +72,7 @@ export function blockOnLoop<T>(scheduler: LocalScheduler, task: unknown, args: u
   } finally {
     exitDriving();
   }
+  scheduler.reportUnhandled();
   if (root.outcome === Outcome.Ok) return root.result as T;
   if (root.outcome === Outcome.Panic) throw root.result;
   throw new JoinError('cancelled', root.id);

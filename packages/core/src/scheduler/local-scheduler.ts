@@ -154,8 +154,9 @@ export class LocalScheduler implements TaskOwner {
     let ran = 0;
     this.running++;
     try {
-      const queue = this.queue;
       while (ran < max && this.queueDepth !== 0) {
+        // Re-read the queue each time: a task run below may grow it (a new array).
+        const queue = this.queue;
         const cell = queue[this.queueHead] as Cell;
         queue[this.queueHead] = undefined;
         this.queueHead = (this.queueHead + 1) & (queue.length - 1);
@@ -434,6 +435,8 @@ export class LocalScheduler implements TaskOwner {
     this.queue.fill(undefined);
     this.queueHead = 0;
     this.queueDepth = 0;
+    // Failures nobody joined are still reported, even when the loop never ran dry before shutdown.
+    this.reportUnhandled();
   }
 
   private removeAlive(cell: Cell): void {
