@@ -1,0 +1,153 @@
+import { JoinError } from '@tide/core';
+import { describe, expect } from 'vitest';
+import { createProbe, read, waitNonZero, type Probe } from '../probe.js';
+import {
+  abortAsyncTask,
+  addNumbers,
+  yieldCounting,
+  isCancelled,
+  joinSetCancel,
+  pendForever,
+  pendForeverYieldingFinally,
+  sleepOrder,
+} from '../tasks.js';
+import type { RuntimeUnderTest } from '../runtime-factory.js';
+import type { SuiteContext } from './suite-context.js';
+
+const STARTED = 0;
+const FINALLY = 1;
+
+/**
+ * Aborting tasks: cancelled at the suspension point with `finally` blocks run (which may
+ * suspend themselves), idempotent, a no-op once finished; `AbortHandle`; `JoinSet.abortAll`,
+ * disposing a set, and its completion order; async tasks' `AbortSignal`.
+ */
+export function abortCases(ctx: SuiteContext): void {
+  const { factory, it } = ctx;
+
+  /** Waits until counter `slot` reached `count`: drives a caller-driven runtime, else waits on the probe. */
+  const waitFor = (rt: RuntimeUnderTest, probe: Probe, slot: number, count = 1): void => {
+    for (let i = 0; i < 1_000 && read(probe, slot) < count; i++) {
+      if (factory.drivenByCaller) ctx.drive(rt);
+      else waitNonZero(probe, slot);
+    }
+    expect(read(probe, slot)).toBeGreaterThanOrEqual(count);
+  };
+
+  const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
+    try {
+      await promise;
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected the join to fail');
+  };
+
+  describe('abort', () => {
+    it('cancels a task at its suspension point: finally runs, the join fails as cancelled', async () => {
+      const rt = ctx.runtime();
+      const probe = createProbe();
+      const task = rt.handle.spawn(pendForever, probe, STARTED, FINALLY);
+      waitFor(rt, probe, STARTED);
+      expect(task.isFinished()).toBe(false);
+      task.abort();
+      const error = await rejection(ctx.join(rt, task));
+      expect(error).toBeInstanceOf(JoinError);
+      expect(isCancelled(error)).toBe(true);
+      expect(read(probe, FINALLY)).toBe(1);
+      expect(task.isFinished()).toBe(true);
+    });
+
+    it('a finally block may itself suspend; it completes before the join fails', async () => {
+      const rt = ctx.runtime();
+      const probe = createProbe();
+      const task = rt.handle.spawn(pendForeverYieldingFinally, probe, STARTED, FINALLY);
+      waitFor(rt, probe, STARTED);
+      task.abort();
+      const error = await rejection(ctx.join(rt, task));
+      expect(isCancelled(error)).toBe(true);
+      expect(read(probe, FINALLY)).toBe(1);
+    });
+
+    it('aborting twice is aborting once', async () => {
+      const rt = ctx.runtime();
+      const probe = createProbe();
+      const task = rt.handle.spawn(pendForeverYieldingFinally, probe, STARTED, FINALLY);
+      waitFor(rt, probe, STARTED);
+      task.abort();
+      task.abort();
+      ctx.drive(rt);
+      task.abort();
+      expect(isCancelled(await rejection(ctx.join(rt, task)))).toBe(true);
+      ctx.drive(rt);
+      expect(read(probe, FINALLY)).toBe(1);
+    });
+
+    it('aborting a finished task does nothing: it keeps its value', async () => {
+      const rt = ctx.runtime();
+      const task = rt.handle.spawn(addNumbers, 1, 2);
+      await expect(ctx.join(rt, task)).resolves.toBe(3);
+      task.abort();
+      task.abortHandle().abort();
+      await expect(ctx.join(rt, task)).resolves.toBe(3);
+    });
+
+    it('disposing a JoinHandle detaches it: the task is not cancelled and still finishes', async () => {
+      const rt = ctx.runtime();
+      const probe = createProbe();
+      const task = rt.handle.spawn(yieldCounting, 10, probe, 0);
+      task[Symbol.dispose]();
+      await ctx.join(rt, rt.handle.spawn(yieldCounting, 20, probe, 1));
+      waitFor(rt, probe, 0, 10);
+      expect(read(probe, 0)).toBe(10);
+      await expect(ctx.join(rt, task)).resolves.toBe(10);
+    });
+
+    it.runIf(factory.drivenByCaller)('a task aborted before it started never runs', async () => {
+      const rt = ctx.runtime();
+      const probe = createProbe();
+      const task = rt.handle.spawn(pendForever, probe, STARTED, FINALLY);
+      task.abort();
+      expect(task.isFinished()).toBe(true);
+      ctx.drive(rt);
+      expect(isCancelled(await rejection(ctx.join(rt, task)))).toBe(true);
+      expect(read(probe, STARTED)).toBe(0);
+      expect(read(probe, FINALLY)).toBe(0);
+    });
+
+    it('an AbortHandle aborts the task it was taken from', async () => {
+      const rt = ctx.runtime();
+      const probe = createProbe();
+      const task = rt.handle.spawn(pendForever, probe, STARTED, FINALLY);
+      const abortHandle = task.abortHandle();
+      expect(abortHandle.id).toBe(task.id);
+      waitFor(rt, probe, STARTED);
+      expect(abortHandle.isFinished()).toBe(false);
+      abortHandle.abort();
+      expect(isCancelled(await rejection(ctx.join(rt, task)))).toBe(true);
+      expect(abortHandle.isFinished()).toBe(true);
+      expect(read(probe, FINALLY)).toBe(1);
+    });
+
+    it('JoinSet.abortAll cancels every task in the set; each join fails as cancelled', () => {
+      const rt = ctx.runtime();
+      expect(rt.blockOn(joinSetCancel, 5, 'abortAll')).toEqual({ cancelled: 5, finallyRan: 5, sizeAfter: 0 });
+    });
+
+    it('disposing a JoinSet (dropping it) aborts its tasks', () => {
+      const rt = ctx.runtime();
+      expect(rt.blockOn(joinSetCancel, 3, 'dispose')).toEqual({ cancelled: 3, finallyRan: 3, sizeAfter: 0 });
+    });
+
+    it('JoinSet.joinNext gives tasks in the order they finish', () => {
+      const rt = ctx.runtime();
+      expect(rt.blockOn(sleepOrder, [30, 10, 20, 5])).toEqual([5, 10, 20, 30]);
+    });
+
+    it('an async task’s signal fires and its handle settles as cancelled at once', async (context) => {
+      const rt = ctx.runtime();
+      if (rt.run === undefined) return context.skip();
+      await expect(rt.run(abortAsyncTask)).resolves.toEqual({ finishedAtOnce: true, joined: 'cancelled', signalFired: 1 });
+    });
+  });
+}
