@@ -1,0 +1,360 @@
+import { currentDriver, defineDriver, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
+import { IoError } from './errors.js';
+import type { InterestCounter } from './io/interest.js';
+import { SpinBackoff } from './io/spin-backoff.js';
+import type { IoRequest } from './io/request.js';
+import type { IoResource } from './io/resource.js';
+import type { IoDriverMetrics } from './metrics.js';
+import { resolveOptions, type IoDriverOptions, type ResolvedIoDriverOptions } from './options.js';
+import { Cmd, Control, CONTROL_INTS, Cpl, type ErrorWire, type ReactorInit } from './reactor/protocol.js';
+import { ReactorThread } from './reactor/reactor-thread.js';
+import { decodeJson } from './ring/codec.js';
+import { ChannelConsumer, type MessageHandler } from './ring/consumer.js';
+import { allocateChannel } from './ring/layout.js';
+import { uint8Slabs } from './ring/slab.js';
+import { ChannelProducer } from './ring/producer.js';
+
+/** The largest payload one ring slot carries; larger ones are split (and joined by the reader). */
+const MAX_PART_BYTES = 256 * 1024;
+
+/** Commands the reactor handles before it lets its socket events run. */
+const REACTOR_COMMAND_BATCH = 256;
+
+/**
+ * The IO driver of one runtime thread. The socket and file work happens on a **reactor thread**
+ * (a worker started on the first operation) that owns the real `node:net`, `node:dgram` and
+ * `node:fs` objects; this side sends it commands through a `SharedArrayBuffer` ring and receives
+ * completions and events through another, with payload bytes in each ring's data arena — no
+ * `postMessage` per operation. The reactor unparks the runtime's parker after posting, so the
+ * runtime may wait in `Atomics.wait` inside a synchronous `blockOn` (where Node's own event loop
+ * cannot run) and still be woken by IO. `turn()` drains completions and wakes the waiting futures.
+ *
+ * Application code uses the resources (`TcpListener`, `TcpStream`, `UdpSocket`, `fs`); this
+ * class is what they talk to. Get the running one with {@link currentIoDriver}.
+ */
+export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
+  /** Always `'io'`: the requirement name of IO futures. */
+  readonly name = 'io' as const;
+  /** The options in force. @internal */
+  readonly options: ResolvedIoDriverOptions;
+  /** Where received bytes are copied out of the completion arena. @internal */
+  readonly receiveSlabs = uint8Slabs();
+  /** The largest payload per ring slot. @internal */
+  readonly partBytes: number;
+  private readonly parker: Parker;
+  private readonly requestTurn: () => void;
+  private readonly control: Int32Array;
+  private readonly commands: ChannelProducer;
+  private readonly completions: ChannelConsumer;
+  private readonly reactor: ReactorThread;
+  private readonly resources = new Map<number, IoResource>();
+  private readonly requests = new Map<number, IoRequest>();
+  private nextRid = 1;
+  private nextReq = 1;
+  private interests = 0;
+  private inFlightWrites = 0;
+  private shut = false;
+  private failure: IoError | null = null;
+  private hostTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly spin = new SpinBackoff();
+
+  /** @internal Built by the runtime from {@link ioDriver}. */
+  constructor(options: IoDriverOptions, cx: DriverContext) {
+    this.options = resolveOptions(options);
+    this.parker = cx.parker;
+    this.requestTurn = () => cx.requestTurn();
+    const o = this.options;
+    const control = new SharedArrayBuffer(CONTROL_INTS * 4);
+    const commands = allocateChannel(o.commandRingSize, o.commandArenaBytes);
+    const completions = allocateChannel(o.completionRingSize, o.completionArenaBytes);
+    this.partBytes = Math.min(MAX_PART_BYTES, Math.floor(Math.min(o.commandArenaBytes, o.completionArenaBytes) / 4));
+    this.control = new Int32Array(control);
+    this.commands = new ChannelProducer(commands, this.partBytes);
+    this.completions = new ChannelConsumer(completions);
+    const init: ReactorInit = {
+      control,
+      commands,
+      completions,
+      parker: cx.parker.buffer,
+      partBytes: this.partBytes,
+      readHighWaterMark: o.readHighWaterMark,
+      commandBatch: REACTOR_COMMAND_BATCH,
+      lingerMs: o.reactorLingerMicros / 1000,
+    };
+    this.reactor = new ReactorThread(init);
+  }
+
+  /** True after shutdown: every IO operation fails with `RuntimeShutdownError`. */
+  get isShutdown(): boolean {
+    return this.shut;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The driver contract
+
+  /** Drains up to `maxIoEventsPerTick` completions and wakes the futures they concern. */
+  turn(): number {
+    if (this.shut) return 0;
+    if (this.failure === null && this.reactor.started && (this.reactor.exited || this.reactor.startupRemaining() === 0)) this.reactorDied();
+    const dispatched = this.completions.pending > 0 ? this.completions.drain(this.options.maxIoEventsPerTick, this) : 0;
+    // The reactor waits for completion space: ring it so it posts the rest.
+    if (this.completions.takeProducerWaiting()) this.reactor.ring();
+    if (this.commands.hasQueued) {
+      // Commands that did not fit earlier (the reactor unparks us when it drained some). Ring
+      // for any slot written, a part of a split message included: the reactor must see it.
+      const before = this.commands.sentSlots;
+      this.commands.flush();
+      if (this.commands.sentSlots !== before) this.reactor.ring();
+    }
+    this.syncRef();
+    return dispatched;
+  }
+
+  /**
+   * 0 while completions wait to be drained, else Infinity: IO has no deadlines (except while
+   * operations wait on a new reactor thread that has not confirmed that it runs: then the time
+   * left for it to do so).
+   */
+  parkTimeout(): number {
+    if (this.shut || this.failure !== null) return Infinity;
+    if (this.completions.pending > 0) return 0;
+    if (!this.reactor.started || !this.hasPendingWork()) return Infinity;
+    if (this.reactor.exited) return 0;
+    return this.reactor.startupRemaining();
+  }
+
+  /**
+   * The runtime is about to park: if IO is in flight, watch the completion ring for
+   * `idleSpinMicros` first (a loopback reply often arrives sooner than a park and wake-up take),
+   * backing off after spins that found nothing (see `SpinBackoff`).
+   */
+  onIdle(): boolean {
+    const spinMs = this.options.idleSpinMicros / 1000;
+    if (spinMs === 0 || this.shut || (this.requests.size === 0 && this.interests === 0) || !this.spin.shouldSpin()) return false;
+    const spinUntil = performance.now() + spinMs;
+    do {
+      if (this.completions.pending > 0) {
+        this.spin.success();
+        this.turn();
+        return true;
+      }
+    } while (performance.now() < spinUntil);
+    this.spin.failure();
+    return false;
+  }
+
+  /** True while an operation is in flight or a future waits for a resource event. */
+  hasPendingWork(): boolean {
+    return !this.shut && (this.requests.size > 0 || this.interests > 0 || this.commands.hasQueued);
+  }
+
+  /** Blocks this thread until the reactor posts something or `timeoutMs` passes, then turns. */
+  park(timeoutMs: number): void {
+    this.parker.park(Math.min(timeoutMs, this.parkTimeout()));
+    this.turn();
+  }
+
+  /** Waits without blocking the thread until the reactor posts something, `timeoutMs` passes or `signal` aborts; then turns. */
+  async parkAsync(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const wait = Math.min(timeoutMs, this.parkTimeout());
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (wait !== Infinity) this.hostTimer = setTimeout(onAbort, Math.ceil(wait));
+    try {
+      await this.parker.parkAsync(Infinity, controller.signal);
+    } finally {
+      clearTimeout(this.hostTimer);
+      this.hostTimer = undefined;
+      signal?.removeEventListener('abort', onAbort);
+    }
+    this.turn();
+  }
+
+  /** Wakes a thread parked in this driver. Callable from any thread. */
+  unpark(): void {
+    this.parker.unpark();
+  }
+
+  /**
+   * Shuts down: waiting futures wake and fail with `RuntimeShutdownError`, the reactor closes
+   * every socket, listener and file descriptor and its thread exits. Nothing is left that keeps
+   * the process alive.
+   */
+  shutdown(): void {
+    if (this.shut) return;
+    this.shut = true;
+    clearTimeout(this.hostTimer);
+    const requests = [...this.requests.values()];
+    const resources = [...this.resources.values()];
+    this.requests.clear();
+    this.resources.clear();
+    for (const request of requests) safely(() => request.onShutdown());
+    for (const resource of resources) safely(() => resource.onShutdown());
+    this.reactor.shutdown(this.options.shutdownTimeoutMs);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // What resources use
+
+  /** A new resource id. @internal */
+  allocateRid(): number {
+    return this.nextRid++;
+  }
+
+  /** Routes events of `rid` to `resource`. @internal */
+  register(rid: number, resource: IoResource): void {
+    this.resources.set(rid, resource);
+  }
+
+  /** Stops routing events of `rid`. @internal */
+  unregister(rid: number): void {
+    this.resources.delete(rid);
+  }
+
+  /**
+   * Sends a command whose completion `target` waits for; returns the request id. Throws the
+   * reactor's failure if it died.
+   *
+   * @internal
+   */
+  request(op: number, rid: number, a: number, b: number, x: number, data: Uint8Array | null, target: IoRequest): number {
+    if (this.failure !== null) throw this.failure;
+    const req = this.nextReq++;
+    if (this.nextReq > 0x7fffffff) this.nextReq = 1;
+    this.requests.set(req, target);
+    this.send(op, rid, req, a, b, x, data);
+    if (this.requests.size === 1) this.pendingChanged();
+    return req;
+  }
+
+  /** Sends a command nobody waits for (close, consumed, no-delay). @internal */
+  command(op: number, rid: number, a = 0, data: Uint8Array | null = null): void {
+    if (this.shut || this.failure !== null) return;
+    this.send(op, rid, 0, a, 0, 0, data);
+  }
+
+  /** Forgets request `req`: its completion will be ignored (the waiting future was dropped). @internal */
+  forget(req: number): void {
+    if (this.requests.delete(req) && this.requests.size === 0) this.syncRef();
+  }
+
+  /** Interests were registered (+) or released (-). @internal */
+  interestDelta(delta: number): void {
+    const before = this.interests;
+    this.interests = before + delta;
+    if (before === 0 || this.interests === 0) this.pendingChanged();
+  }
+
+  /** Bytes handed to the reactor for writing (+) or acknowledged (-). @internal */
+  writeDelta(delta: number): void {
+    this.inFlightWrites += delta;
+  }
+
+  /** A snapshot of the driver's counters. */
+  metrics(): IoDriverMetrics {
+    const c = this.control;
+    return {
+      reactorStarted: this.reactor.started,
+      openResources: this.resources.size,
+      reactorHandles: Atomics.load(c, Control.OpenHandles),
+      pendingRequests: this.requests.size,
+      waitingInterests: this.interests,
+      bufferedReadBytes: Atomics.load(c, Control.BufferedReadBytes),
+      peakBufferedReadBytes: Atomics.load(c, Control.PeakBufferedReadBytes),
+      pausedSockets: Atomics.load(c, Control.PausedSockets),
+      inFlightWriteBytes: this.inFlightWrites,
+      socketWriteBytes: Atomics.load(c, Control.SocketWriteBytes),
+      droppedDatagrams: Atomics.load(c, Control.DroppedDatagrams),
+      commandsSent: this.commands.sentMessages + this.commands.queuedMessages,
+      completionsReceived: this.completions.receivedMessages,
+      queuedCommands: this.commands.queuedMessages,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  private send(op: number, rid: number, req: number, a: number, b: number, x: number, data: Uint8Array | null): void {
+    if (!this.reactor.started) this.reactor.start();
+    this.commands.send(op, rid, req, a, b, x, 0, data);
+    this.reactor.ring();
+  }
+
+  /** Pending work appeared or vanished: the process is kept alive only while it exists. */
+  private pendingChanged(): void {
+    this.syncRef();
+    // From host code (an async task) while the runtime waits: it must re-read hasPendingWork.
+    this.requestTurn();
+  }
+
+  private syncRef(): void {
+    this.reactor.setRef(!this.shut && (this.requests.size > 0 || this.interests > 0));
+  }
+
+  /** Dispatches one completion or event (called by the completion channel during `turn`). @internal */
+  onMessage(op: number, rid: number, req: number, a: number, b: number, x: number, _y: number, data: Uint8Array | null): void {
+    if (req !== 0) {
+      const target = this.requests.get(req);
+      if (target === undefined) return;
+      this.requests.delete(req);
+      if (op === Cpl.Done) safely(() => target.complete(req, a, b, x, data));
+      else safely(() => target.fail(req, IoError.fromWire(decodeJson<ErrorWire>(data))));
+      return;
+    }
+    const resource = this.resources.get(rid);
+    if (resource === undefined) {
+      // A connection accepted for a listener that was closed meanwhile: close it too.
+      if (op === Cpl.Connection) this.command(Cmd.Close, a);
+      return;
+    }
+    safely(() => resource.onEvent(op, a, b, data));
+  }
+
+  /** The reactor thread died: every pending operation and resource fails. */
+  private reactorDied(): void {
+    const error = new IoError(
+      this.reactor.exited
+        ? 'the io reactor thread exited unexpectedly; every socket and file of this runtime is lost. Build a new runtime.'
+        : 'the io reactor thread did not start (its script could not be loaded); IO is unavailable in this runtime.',
+      { code: 'E_REACTOR_EXITED' },
+    );
+    this.failure = error;
+    const requests = [...this.requests.entries()];
+    const resources = [...this.resources.values()];
+    this.requests.clear();
+    this.resources.clear();
+    for (const [req, request] of requests) safely(() => request.fail(req, error));
+    for (const resource of resources) safely(() => resource.onFailure(error));
+  }
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    console.error('[tide] an io completion handler failed', error);
+  }
+}
+
+const factory = defineDriver<'io', IoDriverOptions>(import.meta.url, 'ioDriver', 'io', (options, cx) => new IoDriver(options, cx));
+
+/**
+ * The IO driver factory: `CurrentThreadRuntime.builder().enable(ioDriver())`. Sendable (module
+ * URL, export name and structured-clone options), so a multi-thread runtime builds one driver —
+ * with its own reactor thread — per worker. Options are validated here: a bad size is a
+ * `RangeError` at the call.
+ */
+export function ioDriver(options: IoDriverOptions = {}): DriverFactory<'io', IoDriverOptions> {
+  resolveOptions(options);
+  return factory({ ...options });
+}
+
+/**
+ * This thread's IO driver. Throws `NoRuntimeError` outside a runtime, `DriverDisabledError`
+ * ("enable the io driver: .enable(ioDriver())") if the runtime was built without it,
+ * `DriverNotDrivenError` where it is not turned, and `RuntimeShutdownError` after shutdown.
+ */
+export function currentIoDriver(): IoDriver {
+  return currentDriver<IoDriver>('io', '.enable(ioDriver())');
+}

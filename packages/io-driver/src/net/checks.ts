@@ -1,0 +1,34 @@
+/** A short description of any value for error messages. @internal */
+export function show(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return (value.constructor as { name?: string } | undefined)?.name ?? 'object';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return value.toString();
+  return `${value as string | number | boolean | bigint | undefined}`;
+}
+
+/** Largest length a single read may ask for (1 GiB). */
+export const MAX_LENGTH = 2 ** 30;
+
+/**
+ * A `TypeError` at the call unless `bytes` is a `Uint8Array` (a `Buffer` is one).
+ *
+ * @internal
+ */
+export function checkBytes(what: string, bytes: unknown): asserts bytes is Uint8Array {
+  if (!(bytes instanceof Uint8Array)) {
+    const got = bytes === null ? 'null' : typeof bytes === 'object' ? show(bytes) : typeof bytes;
+    throw new TypeError(`${what}: expected the bytes as a Uint8Array (or Buffer), got ${got}. Encode strings with new TextEncoder().encode(text).`);
+  }
+}
+
+/**
+ * A `RangeError` at the call unless `value` is an integer from `min` to {@link MAX_LENGTH}.
+ *
+ * @internal
+ */
+export function checkLength(what: string, name: string, value: unknown, min: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_LENGTH) {
+    throw new RangeError(`${what}: ${name} must be an integer from ${min} to ${MAX_LENGTH}, got ${show(value)}`);
+  }
+}

@@ -1,0 +1,54 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { SendableDriverFactory } from '@tide/core/driver';
+import type { SharedBuffers } from '../shared/memory.js';
+
+/**
+ * What the owner and a worker thread exchange outside shared memory: the worker's start-up data
+ * and the few messages that are not on the hot path (pinned tasks whose arguments need
+ * postMessage, results that need it, shutdown).
+ *
+ * @internal
+ * @packageDocumentation
+ */
+
+/** A hook task by name, with its structured-clone arguments. */
+export interface HookRef {
+  readonly url: string;
+  readonly name: string;
+  readonly args: unknown[];
+}
+
+/** A worker's `workerData`. */
+export interface WorkerInit {
+  /** The worker's index (1-based); a replacement gets the dead worker's. */
+  readonly index: number;
+  readonly runtimeId: number;
+  readonly name: string | undefined;
+  readonly buffers: SharedBuffers;
+  /** The worker's end of its control channel with the owner. */
+  readonly port: MessagePort;
+  readonly drivers: readonly SendableDriverFactory[];
+  readonly driverNames: readonly string[];
+  readonly eventInterval: number;
+  readonly globalQueueInterval: number;
+  readonly maxBlockingThreads: number;
+  readonly threadKeepAliveMs: number;
+  readonly onThreadStart: HookRef | undefined;
+  readonly onThreadStop: HookRef | undefined;
+}
+
+/** Owner → worker. */
+export type ToWorker =
+  /** Run this task (already claimed for this worker); its arguments needed postMessage. */
+  | { readonly op: 'task'; readonly slot: number; readonly args: unknown[] }
+  /** A result for a task this worker spawned, relayed from the worker that ran it. */
+  | { readonly op: 'result'; readonly slot: number; readonly outcome: number; readonly value: unknown }
+  /** Stop: cancel everything, run the stop hook, exit. */
+  | { readonly op: 'shutdown'; readonly timeoutMs: number };
+
+/** Worker → owner. */
+export type ToOwner =
+  /** A result for a task the owner spawned that needed postMessage. */
+  | { readonly op: 'result'; readonly slot: number; readonly outcome: number; readonly value: unknown }
+  /** The same for a task another worker spawned: forward it. */
+  | { readonly op: 'relay'; readonly to: number; readonly slot: number; readonly outcome: number; readonly value: unknown };
