@@ -74,6 +74,8 @@ const EMPTY = 0;
 const PARKED = 1;
 const NOTIFIED = 2;
 const STAGE = 64;
+/** How long `build()` waits for the workers to start (ms). */
+const START_TIMEOUT_MS = 60_000;
 /** How long the runtime must stay quiescent before a blocked `blockOn` is declared deadlocked (ms). */
 const QUIESCENCE_CONFIRM_MS = 20;
 /** How long shutdown waits for workers to cancel their tasks, even with a shorter timeout (ms). */
@@ -131,6 +133,8 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
   private readonly keepAlive: ReturnType<typeof setInterval>;
   private keptAlive = false;
   private nextPin = 0;
+  /** Task modules the workers were told to import. */
+  private readonly preloaded = new Set<string>();
   /** Moving average of blockOn round trips (ms), for the adaptive spin. */
   private roundTrip = SPIN_WHEN_ROUND_TRIP_MS;
   /** Workers replaced after they died. */
@@ -156,6 +160,52 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
     this.keepAlive = setInterval(noop, 2 ** 30);
     this.keepAlive.unref();
     for (let w = 1; w <= config.workerThreads; w++) this.slots[w] = this.startWorker(w);
+    this.awaitStart();
+  }
+
+  /**
+   * Blocks until every worker thread is up (its start hook ran), so the runtime is warm when
+   * `build()` returns and a worker that cannot start is an error here, not a task that never runs.
+   */
+  private awaitStart(): void {
+    const control = this.shared.memory.control;
+    const memory = this.shared.memory;
+    const deadline = performance.now() + START_TIMEOUT_MS;
+    for (;;) {
+      const ready = Atomics.load(control, C.Ready);
+      if (ready >= this.config.workerThreads) return;
+      for (let w = 1; w <= this.config.workerThreads; w++) {
+        if (Atomics.load(memory.workerBlocks, memory.workerWord(w, W.Exited)) === 0) continue;
+        const slot = this.slots[w]!;
+        this.readPort(slot);
+        const code = Atomics.load(memory.workerBlocks, memory.workerWord(w, W.ExitCode));
+        this.abandonStart();
+        throw new Error(
+          `tide: multi-thread worker ${w} exited with code ${code} while starting` +
+            (slot.error !== undefined ? `: ${describe(slot.error)}` : '') +
+            ' (check execArgv, resourceLimits and the onThreadStart task)',
+          { cause: slot.error },
+        );
+      }
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) {
+        this.abandonStart();
+        throw new Error(`tide: multi-thread workers did not start within ${START_TIMEOUT_MS} ms (an onThreadStart task that never returns?)`);
+      }
+      Atomics.wait(control, C.Ready, ready, Math.min(remaining, 50));
+    }
+  }
+
+  private abandonStart(): void {
+    this.isShutdown = true;
+    Atomics.store(this.shared.memory.control, C.Status, 1);
+    clearInterval(this.keepAlive);
+    for (const slot of this.slots) {
+      if (slot === undefined) continue;
+      slot.gone = true;
+      slot.port.close();
+      void slot.worker.terminate().catch(noop);
+    }
   }
 
   /** The name given on the builder. */
@@ -177,6 +227,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
   /** Spawns a TaskRef onto the pool. */
   spawnRef(ref: AnyTaskRef, args: unknown[]): Cell {
     if (this.isShutdown) return this.cancelled();
+    if (!this.preloaded.has(ref.url)) this.preloadEverywhere(ref.url);
     const cell = this.origin.spawn(ref.url, ref.name, args);
     this.afterSpawn();
     return cell;
@@ -299,6 +350,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
   /** Spawns a task a shared handle asked for. */
   spawn(url: string, name: string, args: unknown[]): Cell {
     if (this.isShutdown) return this.cancelled();
+    if (!this.preloaded.has(url)) this.preloadEverywhere(url);
     const cell = this.origin.spawn(url, name, args);
     this.afterSpawn();
     return cell;
@@ -510,6 +562,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
       threadKeepAliveMs: config.threadKeepAliveMs,
       onThreadStart: config.onThreadStart,
       onThreadStop: config.onThreadStop,
+      preload: [...this.preloaded],
     };
     const execArgv = config.execArgv !== undefined ? [...config.execArgv] : defaultExecArgv();
     const worker = new Worker(this.workerUrl, {
@@ -536,6 +589,12 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
     slot.port.postMessage(message);
     Atomics.store(this.shared.memory.workerBlocks, this.shared.memory.workerWord(worker, W.Mail), 1);
     this.shared.unparkWorker(worker);
+  }
+
+  /** Tells every worker to import a task module now (first spawn of a task from it). */
+  private preloadEverywhere(url: string): void {
+    this.preloaded.add(url);
+    for (let w = 1; w <= this.config.workerThreads; w++) this.post(w, { op: 'preload', url });
   }
 
   /** Reads what workers posted (results, relays, exit notices) and notices dead workers. */

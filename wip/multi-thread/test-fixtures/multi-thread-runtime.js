@@ -2,11 +2,14 @@
 // builds a runtime the way the suite asks for one. Plain JavaScript so that a bare `node` process
 // or a worker thread can import it too (RuntimeFactory.moduleUrl). WORKERS picks the thread count.
 import { MultiThreadRuntime } from '@tide/multi-thread';
+import { addNumbers } from '@tide/testkit';
 import { timeDriver } from '@tide/time-driver';
 
 /** Builds a multi-thread runtime with `workers` threads from the suite's options. */
 export function buildWith(workers, options = {}) {
-  let builder = MultiThreadRuntime.builder().workerThreads(workers);
+  // Every worker imports the suite's tasks module while it starts (build() waits for that), so
+  // no case races a fresh worker's first import.
+  let builder = MultiThreadRuntime.builder().workerThreads(workers).onThreadStart(addNumbers, 0, 0);
   if (options.time !== false) builder = builder.enable(timeDriver());
   for (const driver of options.drivers ?? []) builder = builder.enable(driver);
   if (options.name !== undefined) builder.name(options.name);

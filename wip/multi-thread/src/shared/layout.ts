@@ -103,6 +103,8 @@ export const C = {
   Cancelled: 13,
   /** 1 while the owner blocks in `blockOn`: a worker that parks quietly then wakes it to check for a deadlock. */
   OwnerBlocking: 14,
+  /** Workers that finished starting (their onThreadStart hook ran): build() waits for all. */
+  Ready: 15,
   /** First word of the heap's free-list heads (one per order). */
   HeapFree: 32,
 } as const;

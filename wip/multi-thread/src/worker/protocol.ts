@@ -35,6 +35,8 @@ export interface WorkerInit {
   readonly threadKeepAliveMs: number;
   readonly onThreadStart: HookRef | undefined;
   readonly onThreadStop: HookRef | undefined;
+  /** Modules of tasks spawned so far: import them ahead of their first task (a replacement worker). */
+  readonly preload: readonly string[];
 }
 
 /** Owner → worker. */
@@ -43,6 +45,8 @@ export type ToWorker =
   | { readonly op: 'task'; readonly slot: number; readonly args: unknown[] }
   /** A result for a task this worker spawned, relayed from the worker that ran it. */
   | { readonly op: 'result'; readonly slot: number; readonly outcome: number; readonly value: unknown }
+  /** A task module is in use: import it now, so its first task here does not wait for the import. */
+  | { readonly op: 'preload'; readonly url: string }
   /** Stop: cancel everything, run the stop hook, exit. */
   | { readonly op: 'shutdown'; readonly timeoutMs: number };
 

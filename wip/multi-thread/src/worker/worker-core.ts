@@ -182,6 +182,7 @@ export class WorkerCore implements HandleBackend, OriginHost {
   start(): void {
     this.port.on('message', (message: ToWorker) => this.onControl(message));
     this.baselineResources = process.getActiveResourcesInfo().length;
+    for (const url of this.init.preload) this.preload(url);
     const hook = this.init.onThreadStart;
     if (hook !== undefined) {
       void this.runHook(hook).then(
@@ -199,6 +200,9 @@ export class WorkerCore implements HandleBackend, OriginHost {
   private begin(): void {
     this.ready = true;
     Atomics.store(this.blocks, this.stateAt, WorkerState.Running);
+    const control = this.shared.memory.control;
+    Atomics.add(control, C.Ready, 1);
+    Atomics.notify(control, C.Ready);
     this.scheduleSlice();
   }
 
@@ -656,6 +660,9 @@ export class WorkerCore implements HandleBackend, OriginHost {
       case 'result':
         this.mailbox.set(message.slot, { outcome: message.outcome as Outcome, value: message.value });
         break;
+      case 'preload':
+        this.preload(message.url);
+        return;
       case 'shutdown':
         this.shutdown(message.timeoutMs);
         return;
@@ -721,9 +728,11 @@ export class WorkerCore implements HandleBackend, OriginHost {
   /** Parks with `Atomics.wait` (nothing else can happen on this thread). */
   private parkSync(): void {
     if (!this.enterPark()) return;
-    const timeout = this.driverTimeout();
+    const driverTimeout = this.driverTimeout();
+    // Idle blocking threads expire after the keep-alive: wake up to let the pool reap them.
+    const timeout = this.pool !== undefined && this.pool.idleThreads > 0 ? Math.min(driverTimeout, this.init.threadKeepAliveMs + 1) : driverTimeout;
     const memory = this.shared.memory;
-    const quiet = timeout === Infinity && this.isQuiet();
+    const quiet = driverTimeout === Infinity && this.isQuiet();
     if (quiet) Atomics.store(this.blocks, memory.workerWord(this.index, W.Quiet), 1);
     Atomics.add(this.blocks, memory.workerWord(this.index, W.ParkEpoch), 1);
     // An owner blocked in blockOn checks whether the whole runtime went quiet (a deadlock).
@@ -756,6 +765,19 @@ export class WorkerCore implements HandleBackend, OriginHost {
       this.leavePark();
       this.runSlice();
     });
+  }
+
+  /** Imports a task module ahead of its first task (its TaskRefs register themselves). */
+  private preload(url: string): void {
+    this.pendingImports++;
+    import(url)
+      .catch(() => {
+        // Reported by the first task that needs it (TaskNotFoundError).
+      })
+      .finally(() => {
+        this.pendingImports--;
+        this.kick();
+      });
   }
 
   // ---- hooks, metrics, shutdown ----
