@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     driver: 'src/driver.ts',
+    // The parker protocol alone (imports nothing else of core), for reactor and helper threads.
+    parker: 'src/parker.ts',
     // Worker-thread entry script of the blocking pool; loaded at run time as
     // `new URL('./blocking-worker.js', import.meta.url)` from the built dist.
     'blocking-worker': 'src/blocking/worker.ts',

@@ -1,12 +1,15 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // `current-thread`: the adapter for @tide/current-thread (an optional peer), kept out of the main entry.
+  entry: { index: 'src/index.ts', 'current-thread': 'src/current-thread.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node20',
   dts: true,
   sourcemap: true,
   clean: true,
-  // @tide/core and vitest are dependencies/peers, so tsup keeps them external (never bundled).
+  // @tide/core, @tide/current-thread and vitest are dependencies/peers, so tsup keeps them
+  // external (never bundled). No code splitting: `tasks.ts` must stay in dist/index.js, the URL
+  // its TaskRefs name (the current-thread entry shares only a small path helper with it).
 });

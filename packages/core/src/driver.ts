@@ -15,7 +15,8 @@ export {
   type DriverFactory,
   type SendableDriverFactory,
 } from './driver/driver.js';
-export { Parker, threadParker } from './driver/parker.js';
+export { Parker, threadParker, unparkParker, PARKER_EMPTY, PARKER_PARKED, PARKER_NOTIFIED } from './driver/parker.js';
+export { workerExecArgv } from './driver/worker-exec-argv.js';
 export { currentDriver } from './driver/current-driver.js';
 
 // The scheduler engine and the pieces a flavor composes.

@@ -7,6 +7,10 @@
  *   driver provides a {@link DriverSuiteFactory}.
  * - The suites' tasks are TaskRefs exported from here, so worker threads that import this
  *   module's built `dist/index.js` find them by name.
+ * - {@link installHangGuard} fails a test file's run (instead of hanging it) when a case blocks
+ *   its thread forever, as a synchronous `blockOn` can; the suites install it themselves.
+ * - `@tide/testkit/current-thread` exports `currentThreadFactory`, the adapter for
+ *   `@tide/current-thread`.
  *
  * @packageDocumentation
  */
@@ -16,4 +20,5 @@ export type { RuntimeFactory, RuntimeCapabilities, RuntimeUnderTest, RuntimeBuil
 export type { DriverSuiteFactory } from './driver-factory.js';
 export { createProbe, bump, store, read, waitNonZero, type Probe } from './probe.js';
 export { turnCounterDriver, type TurnCounterOptions } from './turn-counter-driver.js';
+export { installHangGuard, HANG_LIMIT_MS } from './support/hang-guard.js';
 export * from './tasks.js';

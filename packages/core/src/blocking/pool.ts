@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { assertSendableArgs } from '../context/remote-handle.js';
 import type { Parker } from '../driver/parker.js';
+import { workerExecArgv } from '../driver/worker-exec-argv.js';
 import { describe, InvalidTaskError, NotSendableError, WorkerExitedError } from '../errors.js';
 import type { RuntimeCore } from '../runtime/runtime-core.js';
 import type { SharedHandle } from '../runtime/shared-handle.js';
@@ -76,20 +77,6 @@ const DEFAULT_MAX_THREADS = 512;
 const DEFAULT_KEEP_ALIVE_MS = 10_000;
 
 const noop = (): void => {};
-
-/**
- * The worker's Node options: the process's, minus `--input-type` (a program started with
- * `node --input-type=module -e ...` passes it on, and a worker with a file entry refuses to start).
- */
-function workerExecArgv(): string[] {
-  const argv: string[] = [];
-  for (let i = 0; i < process.execArgv.length; i++) {
-    const arg = process.execArgv[i]!;
-    if (arg === '--input-type') i++;
-    else if (!arg.startsWith('--input-type=')) argv.push(arg);
-  }
-  return argv;
-}
 
 /**
  * The blocking thread pool shared by both runtime flavors: `spawnBlocking(taskRef, ...args)` runs

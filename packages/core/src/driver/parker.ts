@@ -1,6 +1,25 @@
-const EMPTY = 0;
-const PARKED = 1;
-const NOTIFIED = 2;
+// This module imports nothing: it is also the `@tide/core/parker` entry, which threads that
+// only wake a runtime (an IO reactor, a pool worker) load without the rest of core.
+
+/** The parker word's value when no unpark is pending and nobody is parked. */
+export const PARKER_EMPTY = 0;
+/** The parker word's value while its thread is parked (waiting on the word). */
+export const PARKER_PARKED = 1;
+/** The parker word's value when an unpark is pending: the next park returns at once. */
+export const PARKER_NOTIFIED = 2;
+
+const EMPTY = PARKER_EMPTY;
+const PARKED = PARKER_PARKED;
+const NOTIFIED = PARKER_NOTIFIED;
+
+/**
+ * Unparks the thread that parks on `state` (an `Int32Array` over a {@link Parker}'s `buffer`; the
+ * word at index 0), or makes its next park return at once. The same protocol as
+ * {@link Parker.unpark}, for code that holds only the shared buffer. Callable from any thread.
+ */
+export function unparkParker(state: Int32Array): void {
+  if (Atomics.exchange(state, 0, NOTIFIED) === PARKED) Atomics.notify(state, 0);
+}
 
 /**
  * Parks a thread until another thread (or an event source on this thread) unparks it, or a
@@ -63,7 +82,7 @@ export class Parker {
 
   /** Wakes the parked thread, or makes its next park return at once. Callable from any thread. */
   unpark(): void {
-    if (Atomics.exchange(this.state, 0, NOTIFIED) === PARKED) Atomics.notify(this.state, 0);
+    unparkParker(this.state);
   }
 
   /** True if an unpark is pending (the next park would return at once). */

@@ -1,21 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from '@tide/core/driver';
 import { Control, ReactorState, type ReactorInit } from './protocol.js';
-
-/**
- * The worker's Node options: the process's, minus `--input-type` (a program started with
- * `node --input-type=module -e ...` passes it on, and a worker with a file entry refuses it).
- */
-function workerExecArgv(): string[] {
-  const argv: string[] = [];
-  for (let i = 0; i < process.execArgv.length; i++) {
-    const arg = process.execArgv[i]!;
-    if (arg === '--input-type') i++;
-    else if (!arg.startsWith('--input-type=')) argv.push(arg);
-  }
-  return argv;
-}
 
 /** How long a new reactor thread may take to start before its runtime gives up on it. */
 const STARTUP_TIMEOUT_MS = 30_000;

@@ -10,6 +10,8 @@
  * @packageDocumentation
  */
 import { parentPort, workerData } from 'node:worker_threads';
+// The parker protocol alone: the reactor thread does not load the rest of core.
+import { unparkParker } from '@tide/core/parker';
 import { Control, type ReactorInit } from './protocol.js';
 import { Reactor } from './reactor.js';
 
@@ -20,8 +22,8 @@ const parker = new Int32Array(init.parker);
 function announceExit(): void {
   Atomics.store(control, Control.Exited, 1);
   Atomics.notify(control, Control.ShutdownDone);
-  // Wake the runtime thread so it notices (the same protocol as Parker.unpark).
-  if (Atomics.exchange(parker, 0, 2) === 1) Atomics.notify(parker, 0);
+  // Wake the runtime thread so it notices.
+  unparkParker(parker);
 }
 
 // A reactor that dies says so through shared memory: the runtime may be blocked in Atomics.wait.

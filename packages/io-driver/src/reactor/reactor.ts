@@ -1,3 +1,4 @@
+import { unparkParker } from '@tide/core/parker';
 import { ChannelConsumer, type MessageHandler } from '../ring/consumer.js';
 import { ChannelProducer } from '../ring/producer.js';
 import { copyBytes, decodeJson, decodeText, encodeJson } from '../ring/codec.js';
@@ -253,10 +254,9 @@ export class Reactor implements MessageHandler {
     this.unparkRuntime();
   };
 
-  /** Unparks the runtime thread (the same protocol as `Parker.unpark` in `@tide/core/driver`). */
+  /** Unparks the runtime thread (`@tide/core/parker`: the parker protocol without the rest of core). */
   private unparkRuntime(): void {
-    // EMPTY 0, PARKED 1, NOTIFIED 2
-    if (Atomics.exchange(this.parker, 0, 2) === 1) Atomics.notify(this.parker, 0);
+    unparkParker(this.parker);
   }
 
   // ---------------------------------------------------------------------------------------------
