@@ -17,6 +17,7 @@ const STARTED = 64;
 const ROOT = 128; // the root of a blockOn: run by the caller's loop, not queued or counted
 const ONE_ARG = 1 << 11; // `data` holds the single argument itself, not an array
 const NO_ARGS = 1 << 12; // the task takes no arguments
+const OUTCOME_BITS = 3 << 8; // the JoinHandle's outcome bits: non-zero once the task is settled
 const INITIAL_QUEUE = 64;
 
 /** Default per-task budget: futures a task may complete in one poll before it must yield. */
@@ -37,8 +38,16 @@ export interface LocalSchedulerOptions {
 type AnyFn = (...args: unknown[]) => unknown;
 type Cell = JoinHandle<unknown, string>;
 
-const GeneratorFunction = Object.getPrototypeOf(function* () {}) as object;
 const AsyncFunction = Object.getPrototypeOf(async function () {}) as object;
+// `Object.getPrototypeOf` of a function is a call into the V8 runtime (not inlined), once per task;
+// `@@toStringTag`, which AsyncFunction.prototype defines, is an inline-cached property load.
+const ASYNC_TAG = (AsyncFunction as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
+
+/** True for an `async` function (its calls need the async context frame). */
+function isAsyncFunction(fn: AnyFn): boolean {
+  const tag = (fn as unknown as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  return tag === ASYNC_TAG && Object.getPrototypeOf(fn) === AsyncFunction;
+}
 
 function isGenerator(value: unknown): value is Generator<Suspend, unknown, unknown> {
   return (
@@ -114,14 +123,15 @@ export class LocalScheduler implements TaskOwner {
 
   /** Creates a task and queues it. `task` is a function or a TaskRef (called locally). */
   spawn(task: unknown, args: unknown[]): Cell {
-    const fn = taskFunction(task);
+    const fn = typeof task === 'function' ? (task as AnyFn) : taskFunction(task);
     // Keep no argument array alive while the task waits in the queue when there is 0 or 1 argument.
     const n = args.length;
     const cell = new JoinHandle<unknown, string>(this.runtime, this, fn, n === 1 ? args[0] : n === 0 ? undefined : args);
-    cell.state = n === 1 ? ONE_ARG : n === 0 ? NO_ARGS : 0;
+    // A new cell is neither settled nor queued: it goes straight to the back of the queue.
+    cell.state = (n === 1 ? ONE_ARG : n === 0 ? NO_ARGS : 0) | SCHEDULED;
     this.spawnedCount++;
     this.aliveTasks++;
-    this.schedule(cell);
+    this.enqueue(cell);
     return cell;
   }
 
@@ -180,18 +190,26 @@ export class LocalScheduler implements TaskOwner {
       return;
     }
     cell.state = state | SCHEDULED;
-    if (this.queueDepth === this.queue.length) this.growQueue();
-    this.queue[(this.queueHead + this.queueDepth) & (this.queue.length - 1)] = cell;
-    this.queueDepth++;
-    if (this.running === 0) this.onSchedule?.();
+    this.enqueue(cell);
   }
 
-  private growQueue(): void {
+  /** Appends a cell (marked SCHEDULED) to the run queue. */
+  private enqueue(cell: Cell): void {
+    let queue = this.queue;
+    const depth = this.queueDepth;
+    if (depth === queue.length) queue = this.growQueue();
+    queue[(this.queueHead + depth) & (queue.length - 1)] = cell;
+    this.queueDepth = depth + 1;
+    if (this.running === 0 && this.onSchedule !== undefined) this.onSchedule();
+  }
+
+  private growQueue(): (Cell | undefined)[] {
     const old = this.queue;
     const next = new Array<Cell | undefined>(old.length * 2);
     for (let i = 0; i < this.queueDepth; i++) next[i] = old[(this.queueHead + i) & (old.length - 1)];
     this.queue = next;
     this.queueHead = 0;
+    return next;
   }
 
   /** True if `cell` is an async task (driven by host microtasks, not by this scheduler). */
@@ -221,58 +239,86 @@ export class LocalScheduler implements TaskOwner {
    * is pending, done, or out of budget.
    */
   runTask(cell: Cell): void {
-    if (cell.outcome !== Outcome.None) return;
-    cell.state = (cell.state & ~NOTIFIED) | RUNNING;
+    const state = cell.state;
+    if ((state & OUTCOME_BITS) !== 0) return;
     this.pollCount++;
     const prevFrame = swapFrame(cell);
     try {
-      if ((cell.state & STARTED) === 0) {
-        cell.state |= STARTED;
-        if (!this.start(cell)) return;
+      if ((state & STARTED) === 0) {
+        cell.state = (state & ~NOTIFIED) | RUNNING | STARTED;
+        if (this.start(cell)) this.step(cell, 0, undefined);
+      } else {
+        cell.state = (state & ~NOTIFIED) | RUNNING;
+        this.step(cell, 0, undefined);
       }
-      this.step(cell);
     } finally {
       swapFrame(prevFrame);
-      cell.state &= ~RUNNING;
-      if (cell.aliveSlot < 0 && cell.outcome === Outcome.None && (cell.state & ROOT) === 0) {
-        cell.aliveSlot = this.alive.length;
-        this.alive.push(cell);
-      }
-      if ((cell.state & NOTIFIED) !== 0 && cell.outcome === Outcome.None) {
-        cell.state &= ~NOTIFIED;
-        cell.wake();
+      const after = (cell.state &= ~RUNNING);
+      if ((after & OUTCOME_BITS) === 0) {
+        if (cell.aliveSlot < 0 && (after & ROOT) === 0) {
+          cell.aliveSlot = this.alive.length;
+          this.alive.push(cell);
+        }
+        if ((after & NOTIFIED) !== 0) {
+          cell.state = after & ~NOTIFIED;
+          cell.wake();
+        }
       }
     }
   }
 
-  /** Starts a task. Returns true if it is a generator (or future) that needs stepping. */
+  /**
+   * Starts a task. Returns true if it is a generator (or future) that needs stepping. A generator
+   * task is stepped to its first suspension here: a task that finishes without suspending (the
+   * common small task) never enters {@link step}.
+   */
   private start(cell: Cell): boolean {
     const fn = cell.body as AnyFn;
     const state = cell.state;
     const data = cell.data;
     cell.body = null;
     cell.data = undefined;
-    const proto = Object.getPrototypeOf(fn) as object;
-    if (proto === GeneratorFunction) {
-      try {
-        cell.body = invoke(fn, state, data) as Generator<Suspend, unknown, unknown>;
-      } catch (error) {
-        this.finish(cell, Outcome.Panic, error);
-        return false;
-      }
-      return true;
-    }
     let value: unknown;
     try {
-      value = proto === AsyncFunction ? runInAsyncFrame(cell, fn, argsOf(state, data)) : invoke(fn, state, data);
+      value = isAsyncFunction(fn) ? runInAsyncFrame(cell, fn, argsOf(state, data)) : invoke(fn, state, data);
     } catch (error) {
       this.finish(cell, Outcome.Panic, error);
       return false;
     }
     if (isGenerator(value)) {
-      cell.body = value;
-      return true;
+      const gen = value;
+      cell.body = gen;
+      // An abort requested while the arguments were evaluated: let step deliver it.
+      if ((cell.state & CANCEL) !== 0) return true;
+      let result: IteratorResult<Suspend, unknown>;
+      try {
+        result = gen.next();
+      } catch (error) {
+        this.finish(cell, Outcome.Panic, error);
+        return false;
+      }
+      if ((cell.state & OUTCOME_BITS) !== 0) {
+        // Settled from outside while it ran (the runtime shut down): stop here, run its finally blocks.
+        if (result.done !== true) safeReturn(gen);
+        return false;
+      }
+      if (result.done === true) {
+        this.finish(cell, Outcome.Ok, result.value);
+        return false;
+      }
+      const next = result.value;
+      if (isSuspend(next)) {
+        cell.awaiting = next;
+        return true;
+      }
+      this.step(cell, 1, bareYieldError(next));
+      return false;
     }
+    return this.startWith(cell, value);
+  }
+
+  /** Starts a task from what its function returned (not a generator). */
+  private startWith(cell: Cell, value: unknown): boolean {
     if (isSuspend(value)) {
       cell.awaiting = value;
       return true;
@@ -300,10 +346,9 @@ export class LocalScheduler implements TaskOwner {
     );
   }
 
-  private step(cell: Cell): void {
+  /** Steps a started task; `mode` / `input` resume its generator first (0 next, 1 throw, 2 return). */
+  private step(cell: Cell, mode: number, input: unknown): void {
     let budget = this.budget;
-    let mode = 0; // 0 next, 1 throw, 2 return
-    let input: unknown = undefined;
     for (;;) {
       const awaiting = cell.awaiting;
       if (awaiting !== null) {
@@ -368,9 +413,7 @@ export class LocalScheduler implements TaskOwner {
       if (!isSuspend(next)) {
         // A bare `yield x`: tell the author at the exact line.
         mode = 1;
-        input = new TypeError(
-          `a generator task yielded ${typeof next === 'object' ? 'a non-future object' : String(next)}: use \`yield*\` with a future (for example \`yield* sleep(10)\` or \`yield* handle\`), not a bare \`yield\``,
-        );
+        input = bareYieldError(next);
         continue;
       }
       cell.awaiting = next;
@@ -449,6 +492,13 @@ export class LocalScheduler implements TaskOwner {
     }
     cell.aliveSlot = -1;
   }
+}
+
+/** The error a generator task gets for a bare `yield x`, at the exact line. */
+function bareYieldError(value: Suspend): TypeError {
+  return new TypeError(
+    `a generator task yielded ${typeof value === 'object' ? 'a non-future object' : String(value)}: use \`yield*\` with a future (for example \`yield* sleep(10)\` or \`yield* handle\`), not a bare \`yield\``,
+  );
 }
 
 /** Releases a future's driver registration, if it holds one. */
