@@ -21,6 +21,13 @@ const MAX_PART_BYTES = 256 * 1024;
 const REACTOR_COMMAND_BATCH = 256;
 
 /**
+ * While IO is pending, the runtime parks at most this long before it checks that the reactor
+ * thread still runs (see `ReactorThread.probe`): a reactor stopped from outside would otherwise
+ * leave a synchronous `blockOn` waiting forever. One cheap wake-up per second, only while IO waits.
+ */
+const REACTOR_PROBE_INTERVAL_MS = 1000;
+
+/**
  * The IO driver of one runtime thread. The socket and file work happens on a **reactor thread**
  * (a worker started on the first operation) that owns the real `node:net`, `node:dgram` and
  * `node:fs` objects; this side sends it commands through a `SharedArrayBuffer` ring and receives
@@ -57,6 +64,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   private failure: IoError | null = null;
   private hostTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly spin = new SpinBackoff();
+  private nextProbeAt = 0;
 
   /** @internal Built by the runtime from {@link ioDriver}. */
   constructor(options: IoDriverOptions, cx: DriverContext) {
@@ -111,16 +119,24 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   }
 
   /**
-   * 0 while completions wait to be drained, else Infinity: IO has no deadlines (except while
-   * operations wait on a new reactor thread that has not confirmed that it runs: then the time
-   * left for it to do so).
+   * 0 while completions wait to be drained, else Infinity when no IO is pending: IO has no
+   * deadlines. While IO is pending, the time until the next check that the reactor thread still
+   * runs (at most a second; 0 if it is gone), or while a new reactor thread has not confirmed
+   * that it runs, the time left for it to do so.
    */
   parkTimeout(): number {
     if (this.shut || this.failure !== null) return Infinity;
     if (this.completions.pending > 0) return 0;
     if (!this.reactor.started || !this.hasPendingWork()) return Infinity;
     if (this.reactor.exited) return 0;
-    return this.reactor.startupRemaining();
+    const startup = this.reactor.startupRemaining();
+    if (startup !== Infinity) return startup;
+    const now = performance.now();
+    if (now >= this.nextProbeAt) {
+      this.nextProbeAt = now + REACTOR_PROBE_INTERVAL_MS;
+      if (this.reactor.probe()) return 0;
+    }
+    return this.nextProbeAt - now;
   }
 
   /**

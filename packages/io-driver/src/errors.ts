@@ -48,6 +48,8 @@ export class IoError extends TideError {
    */
   constructor(message: string, fields: IoErrorFields, options?: ErrorOptions) {
     super(message, options);
+    // Spelled out: the bundler renames the class internally (`_IoError`, for its static methods).
+    this.name = 'IoError';
     this.code = fields.code;
     this.syscall = fields.syscall;
     this.errno = fields.errno;

@@ -21,6 +21,8 @@ const WAITING = 1;
 const DONE = 2;
 const FAILED = 3;
 const DROPPED = 4;
+/** DONE, and the value was handed to the caller. */
+const TAKEN = 5;
 
 /**
  * A future that sends one command to the reactor when first polled and completes with its
@@ -29,8 +31,10 @@ const DROPPED = 4;
  *
  * Dropped while waiting (`[Symbol.dispose]`, when its task is aborted) it forgets the request
  * (its completion is ignored) and releases whatever the completion would have created
- * ({@link RequestFuture.abandon}). After the runtime shut down it fails with
- * `RuntimeShutdownError`.
+ * ({@link RequestFuture.abandon}). Dropped after it completed but before its task took the value
+ * (the completion arrived in the same turn as the abort), it disposes of the value if that is a
+ * resource (a stream, listener, socket or file is closed). After the runtime shut down it fails
+ * with `RuntimeShutdownError`.
  *
  * @internal
  */
@@ -64,7 +68,10 @@ export abstract class RequestFuture<T> extends FutureBase<T, 'io'> implements Io
   /** Ready with the completion's value; throws its error, or `RuntimeShutdownError` after shutdown. */
   poll(cx: Context): Poll<T> {
     const state = this.state;
-    if (state === DONE) return this.value as T;
+    if (state === DONE || state === TAKEN) {
+      this.state = TAKEN;
+      return this.value as T;
+    }
     if (state === FAILED) throw this.error;
     if (this.driver.isShutdown) {
       this.state = DROPPED;
@@ -116,6 +123,12 @@ export abstract class RequestFuture<T> extends FutureBase<T, 'io'> implements Io
       this.state = DROPPED;
       this.driver.forget(this.req);
       this.abandon();
+    } else if (this.state === DONE) {
+      // Completed, but nobody will ever see the value: a resource must not stay open in the reactor.
+      this.state = DROPPED;
+      const value = this.value as unknown;
+      this.value = undefined;
+      if (typeof value === 'object' && value !== null && Symbol.dispose in value) (value as Disposable)[Symbol.dispose]();
     }
     this.waker = null;
   }

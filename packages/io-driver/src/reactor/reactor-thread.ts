@@ -2,7 +2,29 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { workerExecArgv } from '@tide/core/driver';
+import { unparkParker } from '@tide/core/parker';
 import { Control, ReactorState, type ReactorInit } from './protocol.js';
+
+/** What {@link ReactorThread.probe} reads from Node's native worker handle. */
+interface NativeWorkerHandle {
+  /** When the thread's event loop started (ms, as `performance.now()`), or -1 once it stopped. */
+  loopStartTime(): number;
+}
+
+/**
+ * The native handle behind a `Worker` (Node keeps it under a symbol described `kHandle`; the
+ * public `eventLoopUtilization()` reads the same method, but only after the thread's `online`
+ * message went through this thread's event loop). Null if this Node has no such handle: then a
+ * reactor stopped from outside is not noticed while a synchronous `blockOn` waits (a thread that
+ * exits by itself still is).
+ */
+function nativeHandle(worker: Worker): NativeWorkerHandle | null {
+  const symbol = Object.getOwnPropertySymbols(worker).find((s) => s.description === 'kHandle');
+  const handle = symbol === undefined ? undefined : (worker as unknown as Record<symbol, unknown>)[symbol];
+  if (typeof handle !== 'object' || handle === null) return null;
+  const loopStartTime = (handle as { loopStartTime?: unknown }).loopStartTime;
+  return typeof loopStartTime === 'function' ? { loopStartTime: () => loopStartTime.call(handle) as number } : null;
+}
 
 /** How long a new reactor thread may take to start before its runtime gives up on it. */
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -21,10 +43,13 @@ export class ReactorThread {
   private startedAt = 0;
   private refed = false;
   private readonly control: Int32Array;
+  private readonly runtimeParker: Int32Array;
+  private native: NativeWorkerHandle | null | undefined;
 
   /** @param init - the shared memory and settings for the worker. */
   constructor(private readonly init: ReactorInit) {
     this.control = new Int32Array(init.control);
+    this.runtimeParker = new Int32Array(init.parker);
   }
 
   /** True once the worker was started. */
@@ -32,9 +57,29 @@ export class ReactorThread {
     return this.worker !== null;
   }
 
-  /** True once the reactor thread is exiting or gone. */
+  /** True once the reactor thread is exiting or gone (as far as it was announced or {@link ReactorThread.probe}d). */
   get exited(): boolean {
     return Atomics.load(this.control, Control.Exited) !== 0;
+  }
+
+  /**
+   * Asks Node, synchronously, whether the reactor thread still runs, and marks it exited if not.
+   * A thread that dies of an uncaught error or `process.exit` announces it from its `exit`
+   * handler; one that is stopped from outside (`terminate()`, out of memory) runs no handler,
+   * and the worker's `exit` event — like everything else `Worker` learns about its thread,
+   * `eventLoopUtilization()` included — arrives through this thread's event loop, which does not
+   * run while a synchronous `blockOn` holds the thread. So this reads the thread's loop start
+   * time from the worker's native handle, which answers at once: -1 once the thread has stopped
+   * (the reactor announces `Running` only from inside its event loop, so a live one has a start
+   * time by then). Returns {@link ReactorThread.exited}.
+   */
+  probe(): boolean {
+    const worker = this.worker;
+    if (worker === null || this.exited) return this.exited;
+    if (Atomics.load(this.control, Control.Running) === 0) return false;
+    this.native ??= nativeHandle(worker);
+    if (this.native !== null && this.native.loopStartTime() === -1) Atomics.store(this.control, Control.Exited, 1);
+    return this.exited;
   }
 
   /**
@@ -63,7 +108,9 @@ export class ReactorThread {
       // Reported through the control block (the reactor's exit handler); nothing to do here.
     });
     worker.on('exit', () => {
-      Atomics.store(this.control, Control.Exited, 1);
+      // Seen here only when this thread's event loop runs (host-driven): wake the runtime, which
+      // may be waiting for an IO event that will never come now.
+      if (Atomics.exchange(this.control, Control.Exited, 1) === 0) unparkParker(this.runtimeParker);
     });
     this.worker = worker;
     this.refed = false;

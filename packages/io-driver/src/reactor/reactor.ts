@@ -70,6 +70,9 @@ export class Reactor implements MessageHandler {
   /** The reactor loop: drain commands, then sleep on the doorbell until the runtime rings. */
   async run(): Promise<void> {
     const control = this.control;
+    // Announced from inside the event loop: once this is set, Node knows when the loop started,
+    // which is what lets the runtime thread tell a stopped reactor thread (ReactorThread.probe).
+    await yieldToEventLoop();
     Atomics.store(control, Control.Running, 1);
     for (;;) {
       const seen = Atomics.load(control, Control.Doorbell);
