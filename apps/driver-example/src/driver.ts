@@ -19,7 +19,7 @@ export interface MailboxWaiter {
 /** The default shared-memory size of a mailbox. */
 export const DEFAULT_CAPACITY_BYTES = 1 << 20;
 
-/** What {@link MailboxDriver.take} returns when no message is there (a message may be `null`). */
+/** What the driver's `take(topic)` returns when no message is there (a message itself may be `null`). */
 export const NO_MESSAGE: unique symbol = Symbol('tide-example.no-message');
 
 /**

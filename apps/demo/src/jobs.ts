@@ -1,0 +1,59 @@
+/**
+ * The CPU-heavy jobs, declared with `defineTask` so that they can run on other threads: worker
+ * threads of the multi-thread runtime, or the blocking pool. Worker threads import this module's
+ * built file (dist/jobs.js) by URL to find them.
+ */
+import { defineTask } from '@tide/core';
+import { MailboxClosedError, send, type MailboxAddress } from '@tide/driver-example';
+import { sumAcross } from './lib/parallel.js';
+
+/** Counts the primes in `[from, to)` by trial division: a plain synchronous function (blocking-pool ready). */
+export const countPrimesIn = defineTask(import.meta.url, 'countPrimesIn', (from: number, to: number): number => {
+  let count = 0;
+  for (let n = Math.max(2, from); n < to; n++) {
+    let prime = true;
+    for (let d = 2; d * d <= n; d++) {
+      if (n % d === 0) {
+        prime = false;
+        break;
+      }
+    }
+    if (prime) count++;
+  }
+  return count;
+});
+
+/** Counts the primes below `limit` in `parts` parallel parts (via the runtime-agnostic helper). */
+export const countPrimes = defineTask(import.meta.url, 'countPrimes', function* (limit: number, parts: number) {
+  return yield* sumAcross(countPrimesIn, 0, limit, parts);
+});
+
+/**
+ * What a multi-thread job posts back to the server's mailbox: the count, or the error message.
+ */
+export type JobReply = { readonly ok: true; readonly count: number; readonly flavor: string } | { readonly ok: false; readonly error: string };
+
+/**
+ * `countPrimes` on a multi-thread worker, replying to the server's mailbox under `topic`. The
+ * server thread is parked in a synchronous `blockOn` (its own runtime), so the reply travels
+ * through the mailbox driver, which can wake it there.
+ */
+export const countPrimesAndReply = defineTask(
+  import.meta.url,
+  'countPrimesAndReply',
+  function* (replyTo: MailboxAddress, topic: string, limit: number, parts: number) {
+    let reply: JobReply;
+    try {
+      const { total, flavor } = yield* sumAcross(countPrimesIn, 0, limit, parts);
+      reply = { ok: true, count: total, flavor };
+    } catch (error) {
+      reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+    try {
+      send(replyTo, topic, reply);
+    } catch (error) {
+      // The server shut down while this job ran: nobody is waiting for the reply.
+      if (!(error instanceof MailboxClosedError)) throw error;
+    }
+  },
+);

@@ -1,0 +1,72 @@
+/** The demo's command-line flags. */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+
+/** Where CPU jobs run. */
+export type Flavor = 'multi-thread' | 'current-thread';
+
+/** Parsed and checked flags. */
+export interface DemoOptions {
+  /** How long the load generator sends requests, in milliseconds. */
+  readonly durationMs: number;
+  /** Concurrent client connections. */
+  readonly concurrency: number;
+  /** Where CPU jobs run: a multi-thread runtime, or the current-thread runtime's blocking pool. */
+  readonly flavor: Flavor;
+  /** Worker threads of the multi-thread runtime (and blocking threads of the current-thread one). */
+  readonly workers: number;
+  /** The server's per-request deadline, in milliseconds. */
+  readonly deadlineMs: number;
+  /** Seed of the request mix and of the simulated downstream. */
+  readonly seed: number;
+}
+
+/** The help text. */
+export const USAGE = `usage: npm start -- [--duration ms] [--concurrency n] [--flavor multi-thread|current-thread] [--workers n] [--deadline ms] [--seed n]
+
+  --duration     how long the load generator runs, in ms (default 3000)
+  --concurrency  concurrent client connections (default 8)
+  --flavor       where CPU jobs run: multi-thread (default), or current-thread (its blocking pool)
+  --workers      worker threads for CPU jobs (default: available parallelism, at least 2)
+  --deadline     the server's per-request deadline, in ms (default 250)
+  --seed         seed of the request mix (default 1)`;
+
+/** Thrown for a bad flag; `main` prints it with the usage and exits with status 2. */
+export class UsageError extends Error {}
+
+function integer(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  return value;
+}
+
+/** Parses `argv` (without node and the script). */
+export function parseOptions(argv: string[]): DemoOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        duration: { type: 'string', default: '3000' },
+        concurrency: { type: 'string', default: '8' },
+        flavor: { type: 'string', default: 'multi-thread' },
+        workers: { type: 'string', default: String(Math.max(2, availableParallelism())) },
+        deadline: { type: 'string', default: '250' },
+        seed: { type: 'string', default: '1' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  const flavor = values.flavor;
+  if (flavor !== 'multi-thread' && flavor !== 'current-thread') throw new UsageError(`--flavor must be multi-thread or current-thread, got '${flavor}'`);
+  return {
+    durationMs: integer('duration', values.duration, 100, 600_000),
+    concurrency: integer('concurrency', values.concurrency, 1, 1_000),
+    flavor,
+    workers: integer('workers', values.workers, 1, 64),
+    deadlineMs: integer('deadline', values.deadline, 10, 60_000),
+    seed: integer('seed', values.seed, 0, 2 ** 31 - 1),
+  };
+}
