@@ -1,4 +1,5 @@
 import { show } from './net/checks.js';
+import { InvalidArgumentError, ArgumentRangeError } from './errors.js';
 
 /**
  * A socket address, as `node:net` takes it: `{ host: '127.0.0.1', port: 8080 }`. `port: 0` asks
@@ -38,15 +39,21 @@ export function checkAddr(what: string, addr: ToSocketAddr, allowZeroPort: boole
   } else if (typeof addr === 'object' && addr !== null) {
     host = addr.host;
     port = addr.port;
+  } else if (typeof (addr as unknown) === 'string' && /^\[?[^\]]*\]?:\d+$/.test(String(addr))) {
+    // 'host:port', as in a URL: say how to write it.
+    const text = String(addr);
+    const at = text.lastIndexOf(':');
+    const hint = `{ host: ${JSON.stringify(text.slice(0, at).replace(/^\[|\]$/g, ''))}, port: ${text.slice(at + 1)} }`;
+    throw new InvalidArgumentError(`${what}: expected an address { host, port } or a port number, got ${show(addr)}. Write ${hint}.`);
   } else {
-    throw new TypeError(`${what}: expected an address { host, port } or a port number, got ${show(addr)}`);
+    throw new InvalidArgumentError(`${what}: expected an address { host, port } or a port number, got ${show(addr)}`);
   }
   if (typeof host !== 'string' || host.length === 0) {
-    throw new TypeError(`${what}: the host must be a non-empty string such as '127.0.0.1' or '::1', got ${show(host)}`);
+    throw new InvalidArgumentError(`${what}: the host must be a non-empty string such as '127.0.0.1' or '::1', got ${show(host)}`);
   }
   const min = allowZeroPort ? 0 : 1;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < min || port > 65535) {
-    throw new RangeError(
+    throw new ArgumentRangeError(
       `${what}: the port must be an integer from ${min} to 65535${allowZeroPort ? ' (0 picks a free port)' : ''}, got ${show(port)}`,
     );
   }

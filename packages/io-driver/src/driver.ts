@@ -1,4 +1,4 @@
-import { currentDriver, defineDriver, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
+import { currentDriver, currentFrame, defineDriver, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
 import { IoError } from './errors.js';
 import type { InterestCounter } from './io/interest.js';
 import { SpinBackoff } from './io/spin-backoff.js';
@@ -49,6 +49,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   /** The largest payload per ring slot. @internal */
   readonly partBytes: number;
   private readonly parker: Parker;
+  private readonly runtimeId: number;
   private readonly requestTurn: () => void;
   private readonly control: Int32Array;
   private readonly commands: ChannelProducer;
@@ -70,6 +71,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   constructor(options: IoDriverOptions, cx: DriverContext) {
     this.options = resolveOptions(options);
     this.parker = cx.parker;
+    this.runtimeId = cx.runtimeId;
     this.requestTurn = () => cx.requestTurn();
     const o = this.options;
     const control = new SharedArrayBuffer(CONTROL_INTS * 4);
@@ -242,6 +244,32 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
     this.send(op, rid, req, a, b, x, data);
     if (this.requests.size === 1) this.pendingChanged();
     return req;
+  }
+
+  /**
+   * Throws `IoError` `E_OTHER_RUNTIME` if the calling code runs on a runtime (or a runtime thread)
+   * whose io driver is not this one: a resource belongs to the driver that opened it, and only
+   * that driver's turns complete its operations — waiting on it from elsewhere would wait
+   * forever. Called where an operation starts to wait, not on every poll. Code outside any
+   * runtime (host code awaiting a future while the runtime is driven) is let through.
+   *
+   * @internal
+   */
+  checkRuntime(what: string): void {
+    const frame = currentFrame();
+    if (frame === null) return;
+    let here: unknown;
+    try {
+      here = frame.runtime.driver('io');
+    } catch {
+      here = undefined;
+    }
+    if (here === this) return;
+    throw new IoError(
+      `${what}: this socket, listener or file was opened by the io driver of runtime #${this.runtimeId}, and is used from a task of runtime #${frame.runtime.handle.id}` +
+        `${here === undefined ? ' (which has no io driver here)' : ''}. An IO resource belongs to the runtime thread that opened it: use it from that runtime's tasks, or open a new one on this runtime.`,
+      { code: 'E_OTHER_RUNTIME' },
+    );
   }
 
   /** Sends a command nobody waits for (close, consumed, no-delay). @internal */

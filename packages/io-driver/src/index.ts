@@ -19,7 +19,7 @@
 export { ioDriver, currentIoDriver, IoDriver } from './driver.js';
 export type { IoDriverOptions, ResolvedIoDriverOptions } from './options.js';
 export type { IoDriverMetrics } from './metrics.js';
-export { IoError, type IoErrorFields } from './errors.js';
+export { IoError, InvalidArgumentError, ArgumentRangeError, type IoErrorFields } from './errors.js';
 export type { SocketAddr, SocketAddrInfo, ToSocketAddr } from './address.js';
 export { Completed } from './io/completed.js';
 export { TcpListener, type BindOptions } from './net/tcp-listener.js';

@@ -1,4 +1,5 @@
 import { show } from './net/checks.js';
+import { InvalidArgumentError, ArgumentRangeError } from './errors.js';
 
 /** Options of {@link ioDriver}. Every field is optional; sizes are validated when the factory is created. */
 export interface IoDriverOptions {
@@ -59,7 +60,7 @@ export const DEFAULT_OPTIONS: ResolvedIoDriverOptions = Object.freeze({
 function integer(name: keyof IoDriverOptions, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`ioDriver: ${name} must be an integer from ${min} to ${max}, got ${show(value)}`);
+    throw new ArgumentRangeError(`ioDriver: ${name} must be an integer from ${min} to ${max}, got ${show(value)}`);
   }
   return value;
 }
@@ -67,7 +68,7 @@ function integer(name: keyof IoDriverOptions, value: unknown, min: number, max: 
 /** Validates options and fills in defaults; throws a `RangeError` naming the bad option. @internal */
 export function resolveOptions(options: IoDriverOptions | undefined): ResolvedIoDriverOptions {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError(`ioDriver: options must be an object, got ${show(options)}`);
+    throw new InvalidArgumentError(`ioDriver: options must be an object, got ${show(options)}`);
   }
   const o = options ?? {};
   const d = DEFAULT_OPTIONS;

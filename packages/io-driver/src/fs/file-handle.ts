@@ -1,11 +1,11 @@
 import { NOOP_CONTEXT, RuntimeShutdownError } from '@tide/core';
 import type { IoDriver } from '../driver.js';
-import { IoError } from '../errors.js';
+import { IoError, ArgumentRangeError } from '../errors.js';
 import type { IoResource } from '../io/resource.js';
 import { RequestFuture } from '../io/request.js';
 import { decodeJson, ownBytes } from '../ring/codec.js';
 import { Cmd, type FileStatWire } from '../reactor/protocol.js';
-import { checkBytes, checkLength, show } from '../net/checks.js';
+import { checkBytes, checkLength, show, checkConstructed } from '../net/checks.js';
 import { fileStatFromWire, type FileStat } from './file-stat.js';
 
 /** The number of bytes `read()` asks for when no length is given. */
@@ -14,7 +14,7 @@ const DEFAULT_READ_LENGTH = 64 * 1024;
 function checkPosition(what: string, position: unknown): number {
   if (position === undefined) return -1;
   if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) {
-    throw new RangeError(`${what}: position must be a non-negative safe integer, got ${show(position)}`);
+    throw new ArgumentRangeError(`${what}: position must be a non-negative safe integer, got ${show(position)}`);
   }
   return position;
 }
@@ -36,6 +36,7 @@ export class FileHandle implements IoResource, Disposable {
 
   /** @internal Use `fs.open()`. */
   constructor(driver: IoDriver, rid: number, path: string) {
+    checkConstructed('FileHandle', 'yield* fs.open(path, flags)', driver);
     this.driver = driver;
     this.rid = rid;
     this.path = path;
@@ -50,6 +51,7 @@ export class FileHandle implements IoResource, Disposable {
     checkLength('FileHandle.read', 'length', length, 1);
     const at = checkPosition('FileHandle.read', position);
     this.check('read');
+    this.driver.checkRuntime('FileHandle.read');
     return new FileReadFuture(this, length, at);
   }
 
@@ -61,12 +63,14 @@ export class FileHandle implements IoResource, Disposable {
     checkBytes('FileHandle.write', bytes);
     const at = checkPosition('FileHandle.write', position);
     this.check('write');
+    this.driver.checkRuntime('FileHandle.write');
     return new FileWriteFuture(this, bytes, at);
   }
 
   /** The file's {@link FileStat}. */
   stat(): FileStatFuture {
     this.check('stat');
+    this.driver.checkRuntime('FileHandle.stat');
     return new FileStatFuture(this);
   }
 

@@ -3,6 +3,7 @@ import { checkBytes } from '../net/checks.js';
 import { encodeText } from '../ring/codec.js';
 import { checkFlags, checkPath, type OpenFlags, type PathLike } from './path.js';
 import { OpenFuture, ReadDirFuture, ReadFileFuture, StatFuture, WriteFileFuture } from './fs-futures.js';
+import { ArgumentRangeError } from '../errors.js';
 
 /**
  * Reads a whole file: `const bytes = yield* fs.readFile(path)`. Fails with an `IoError` such as
@@ -45,7 +46,7 @@ export function open(path: PathLike, flags: OpenFlags = 'r', mode?: number): Ope
   const p = checkPath('fs.open', path);
   const f = checkFlags('fs.open', flags);
   if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)) {
-    throw new RangeError(`fs.open: mode must be an integer from 0 to 0o7777, got ${String(mode)}`);
+    throw new ArgumentRangeError(`fs.open: mode must be an integer from 0 to 0o7777, got ${String(mode)}`);
   }
   return new OpenFuture(currentIoDriver(), { path: p, flags: f, ...(mode !== undefined ? { mode } : {}) });
 }

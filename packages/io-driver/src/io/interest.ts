@@ -15,6 +15,8 @@ export interface Interest {
 export interface InterestCounter {
   /** Interests were registered (+) or released (-). */
   interestDelta(delta: number): void;
+  /** Throws unless the calling code runs on the driver's own runtime (see `IoDriver.checkRuntime`). */
+  checkRuntime(what: string): void;
 }
 
 /**
@@ -35,8 +37,9 @@ export class InterestSet {
     return this.waiting.size;
   }
 
-  /** Registers (or re-arms) `interest` with `waker`. */
-  register(interest: Interest, waker: Waker): void {
+  /** Registers (or re-arms) `interest` with `waker`; `what` names the operation in the error for a foreign runtime. */
+  register(interest: Interest, waker: Waker, what: string): void {
+    if (interest.waker === null && !this.waiting.has(interest)) this.counter.checkRuntime(what);
     interest.waker = waker;
     if (this.waiting.has(interest)) return;
     this.waiting.add(interest);

@@ -81,6 +81,7 @@ export abstract class RequestFuture<T> extends FutureBase<T, 'io'> implements Io
     if (state === IDLE) {
       this.state = WAITING;
       try {
+        this.driver.checkRuntime(this.what);
         this.req = this.start();
       } catch (error) {
         this.state = FAILED;

@@ -23,7 +23,7 @@ export class AcceptFuture extends FutureBase<TcpStream, 'io'> implements Interes
       return stream;
     }
     if (listener.error !== null) throw listener.error;
-    listener.acceptors.register(this, cx.waker);
+    listener.acceptors.register(this, cx.waker, 'TcpListener.accept');
     return PENDING;
   }
 

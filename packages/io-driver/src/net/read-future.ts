@@ -29,7 +29,7 @@ export class ReadFuture extends FutureBase<Uint8Array | null, 'io'> implements I
     }
     if (stream.error !== null) throw stream.error;
     if (stream.eof) return null;
-    stream.readers.register(this, cx.waker);
+    stream.readers.register(this, cx.waker, 'TcpStream.read');
     return PENDING;
   }
 
@@ -93,7 +93,7 @@ export class ReadExactFuture extends FutureBase<Uint8Array, 'io'> implements Int
       throw new IoError(`TcpStream.readExact: the stream ended after ${this.filled} of ${n} bytes`, { code: 'E_UNEXPECTED_EOF', syscall: 'read' });
     }
     this.out ??= uninitialized(n);
-    stream.readers.register(this, cx.waker);
+    stream.readers.register(this, cx.waker, 'TcpStream.readExact');
     stream.sink ??= this;
     return PENDING;
   }

@@ -1,8 +1,8 @@
 import { RuntimeShutdownError } from '@tide/core';
-import { show } from './checks.js';
+import { show, checkConstructed } from './checks.js';
 import { checkAddr, type SocketAddrInfo, type ToSocketAddr } from '../address.js';
 import { currentIoDriver, type IoDriver } from '../driver.js';
-import { IoError } from '../errors.js';
+import { IoError, ArgumentRangeError } from '../errors.js';
 import { Completed } from '../io/completed.js';
 import { InterestSet } from '../io/interest.js';
 import type { IoResource } from '../io/resource.js';
@@ -48,6 +48,7 @@ export class TcpListener implements IoResource, Disposable {
 
   /** @internal Listeners are created by `TcpListener.bind`. */
   constructor(driver: IoDriver, rid: number, local: AddrWire) {
+    checkConstructed('TcpListener', 'yield* TcpListener.bind({ host, port })', driver);
     this.driver = driver;
     this.rid = rid;
     this.local = Object.freeze({ ...local });
@@ -64,7 +65,7 @@ export class TcpListener implements IoResource, Disposable {
     const target = checkAddr('TcpListener.bind', addr, true);
     const { backlog, ipv6Only } = options;
     if (backlog !== undefined && (!Number.isInteger(backlog) || backlog < 1 || backlog > 65535)) {
-      throw new RangeError(`TcpListener.bind: backlog must be an integer from 1 to 65535, got ${show(backlog)}`);
+      throw new ArgumentRangeError(`TcpListener.bind: backlog must be an integer from 1 to 65535, got ${show(backlog)}`);
     }
     return new ListenFuture(currentIoDriver(), {
       host: target.host,
@@ -85,6 +86,7 @@ export class TcpListener implements IoResource, Disposable {
    */
   accept(): AcceptFuture {
     this.check('accept');
+    this.driver.checkRuntime('TcpListener.accept');
     return new AcceptFuture(this);
   }
 

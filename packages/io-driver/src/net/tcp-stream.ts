@@ -7,7 +7,7 @@ import { InterestSet } from '../io/interest.js';
 import type { IoResource } from '../io/resource.js';
 import { decodeJson } from '../ring/codec.js';
 import { Cmd, Cpl, type ErrorWire, type StreamAddrs } from '../reactor/protocol.js';
-import { checkBytes, checkLength } from './checks.js';
+import { checkBytes, checkLength, checkConstructed } from './checks.js';
 import { ConnectFuture } from './connect-future.js';
 import { ReadExactFuture, ReadFuture } from './read-future.js';
 import { ShutdownFuture } from './shutdown-future.js';
@@ -69,6 +69,7 @@ export class TcpStream implements IoResource, Disposable {
 
   /** @internal Streams are created by `connect` and `accept`. */
   constructor(driver: IoDriver, rid: number, addrs: StreamAddrs) {
+    checkConstructed('TcpStream', 'yield* TcpStream.connect({ host, port }) or yield* listener.accept()', driver);
     this.driver = driver;
     this.rid = rid;
     this.local = Object.freeze({ ...addrs.local });
@@ -106,6 +107,7 @@ export class TcpStream implements IoResource, Disposable {
   read(max: number = DEFAULT_READ_MAX): ReadFuture {
     checkLength('TcpStream.read', 'max', max, 1);
     this.check('read');
+    this.driver.checkRuntime('TcpStream.read');
     return new ReadFuture(this, max);
   }
 
@@ -116,6 +118,7 @@ export class TcpStream implements IoResource, Disposable {
   readExact(n: number): ReadExactFuture {
     checkLength('TcpStream.readExact', 'n', n, 0);
     this.check('readExact');
+    this.driver.checkRuntime('TcpStream.readExact');
     return new ReadExactFuture(this, n);
   }
 
@@ -126,6 +129,7 @@ export class TcpStream implements IoResource, Disposable {
   write(bytes: Uint8Array): WriteFuture<number> {
     checkBytes('TcpStream.write', bytes);
     this.checkWritable('write');
+    this.driver.checkRuntime('TcpStream.write');
     return new WriteFuture<number>(this, bytes, false);
   }
 
@@ -136,6 +140,7 @@ export class TcpStream implements IoResource, Disposable {
   writeAll(bytes: Uint8Array): WriteFuture<void> {
     checkBytes('TcpStream.writeAll', bytes);
     this.checkWritable('writeAll');
+    this.driver.checkRuntime('TcpStream.writeAll');
     return new WriteFuture<void>(this, bytes, true);
   }
 
@@ -145,6 +150,7 @@ export class TcpStream implements IoResource, Disposable {
    */
   shutdown(): ShutdownFuture {
     this.check('shutdown');
+    this.driver.checkRuntime('TcpStream.shutdown');
     this.writeClosed = true;
     return new ShutdownFuture(this);
   }
@@ -152,6 +158,7 @@ export class TcpStream implements IoResource, Disposable {
   /** Turns Nagle's algorithm off (`true`, the default) so small writes leave at once, or back on. */
   setNoDelay(noDelay = true): void {
     this.check('setNoDelay');
+    this.driver.checkRuntime('TcpStream.setNoDelay');
     this.driver.command(Cmd.TcpNoDelay, this.rid, noDelay ? 1 : 0);
   }
 

@@ -80,7 +80,7 @@ export class RecvFuture extends FutureBase<Datagram, 'io'> implements Interest {
       return datagram;
     }
     if (socket.error !== null) throw socket.error;
-    socket.receivers.register(this, cx.waker);
+    socket.receivers.register(this, cx.waker, 'UdpSocket.recv');
     return PENDING;
   }
 

@@ -1,13 +1,13 @@
 import { RuntimeShutdownError } from '@tide/core';
 import { checkAddr, udpType, type SocketAddrInfo, type ToSocketAddr } from '../address.js';
 import { currentIoDriver, type IoDriver } from '../driver.js';
-import { IoError } from '../errors.js';
+import { IoError, ArgumentRangeError } from '../errors.js';
 import { Completed } from '../io/completed.js';
 import { InterestSet } from '../io/interest.js';
 import type { IoResource } from '../io/resource.js';
 import { copyBytes, decodeJson, decodeText } from '../ring/codec.js';
 import { Cmd, Cpl, DATAGRAM_OVERHEAD, type AddrWire, type ErrorWire } from '../reactor/protocol.js';
-import { checkBytes } from './checks.js';
+import { checkBytes, checkConstructed } from './checks.js';
 import { RecvFuture, SendFuture, UdpBindFuture } from './udp-futures.js';
 
 /** A datagram received by {@link UdpSocket.recv}. */
@@ -58,6 +58,7 @@ export class UdpSocket implements IoResource, Disposable {
 
   /** @internal Sockets are created by `UdpSocket.bind`. */
   constructor(driver: IoDriver, rid: number, local: AddrWire) {
+    checkConstructed('UdpSocket', 'yield* UdpSocket.bind({ host, port })', driver);
     this.driver = driver;
     this.rid = rid;
     this.local = Object.freeze({ ...local });
@@ -89,16 +90,18 @@ export class UdpSocket implements IoResource, Disposable {
   send(bytes: Uint8Array, addr: ToSocketAddr): SendFuture {
     checkBytes('UdpSocket.send', bytes);
     if (bytes.length > MAX_DATAGRAM) {
-      throw new RangeError(`UdpSocket.send: a datagram holds at most ${MAX_DATAGRAM} bytes, got ${bytes.length}`);
+      throw new ArgumentRangeError(`UdpSocket.send: a datagram holds at most ${MAX_DATAGRAM} bytes, got ${bytes.length}`);
     }
     const target = checkAddr('UdpSocket.send', addr, false);
     this.check('send');
+    this.driver.checkRuntime('UdpSocket.send');
     return new SendFuture(this, bytes, target);
   }
 
   /** The next datagram. Cancel-safe: an aborted recv takes nothing. */
   recv(): RecvFuture {
     this.check('recv');
+    this.driver.checkRuntime('UdpSocket.recv');
     return new RecvFuture(this);
   }
 

@@ -39,6 +39,7 @@ export class WriteFuture<T extends number | void> extends FutureBase<T, 'io'> im
     const driver = stream.driver;
     if (driver.isShutdown) throw new RuntimeShutdownError(this.all ? 'TcpStream.writeAll' : 'TcpStream.write');
     if (stream.closed) throw IoError.closed(this.all ? 'TcpStream.writeAll' : 'TcpStream.write', 'write');
+    if (this.submitted === 0) driver.checkRuntime(this.all ? 'TcpStream.writeAll' : 'TcpStream.write');
     this.waker = cx.waker;
     const part = driver.partBytes;
     while (this.submitted < this.limit && this.submitted - this.acked < this.window) {
