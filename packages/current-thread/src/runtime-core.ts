@@ -44,6 +44,8 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
   driving = false;
   /** True while the loop runs synchronously; false while it waits (then wakes must unpark it). */
   inSlice = false;
+  /** True while `run()` waits for the parker without blocking the thread. */
+  parkedAsync = false;
   isShutdown = false;
   parkCount = 0;
   unparkCount = 0;
@@ -54,9 +56,10 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
     this.scheduler = new LocalScheduler({
       runtime: this,
       ...(config.onUnhandledError ? { onUnhandledError: config.onUnhandledError } : {}),
-      // A task woken from host code while the runtime waits in `run()` must wake the loop.
+      // A task woken from host code while the runtime waits in `run()` must wake the loop. Between
+      // two slices the loop is not parked: it runs the task anyway, so no unpark is needed.
       onSchedule: () => {
-        if (!this.inSlice) this.parker.unpark();
+        if (!this.inSlice && this.parkedAsync) this.parker.unpark();
       },
     });
     this.inject = new InjectQueue(this.parker);

@@ -18,6 +18,9 @@ import { CurrentThreadCore, type CurrentThreadConfig } from './runtime-core.js';
 
 // A ref'd host timer can wait at most this long (setTimeout's limit).
 const MAX_HOST_TIMER_MS = 2 ** 31 - 1;
+// While tasks stay runnable, run() lets microtasks (async tasks' continuations) run between two
+// slices, and host macrotasks (IO callbacks, timers, setImmediate) at least this often.
+const HOST_YIELD_MS = 1;
 
 /**
  * A Tokio `current_thread` runtime: tasks run on the thread that drives it, either synchronously
@@ -130,6 +133,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
       rootWoken = true;
       core.parker.unpark();
     });
+    let lastHostYield = performance.now();
     try {
       for (;;) {
         // One synchronous slice: run what is ready, like blockOn, but never block the thread.
@@ -152,8 +156,14 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
         }
         if (root.outcome !== Outcome.None) break;
         if (ran > 0 || rootWoken || core.scheduler.hasRunnable()) {
-          // Let host IO callbacks and async tasks' microtasks run between slices.
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          // Let async tasks' microtasks run between slices, and host IO callbacks every HOST_YIELD_MS.
+          const now = performance.now();
+          if (now - lastHostYield < HOST_YIELD_MS) {
+            await Promise.resolve();
+          } else {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            lastHostYield = performance.now();
+          }
           continue;
         }
         if (core.idleDrivers()) continue;
@@ -181,9 +191,11 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
     core.parkCount++;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.min(Math.max(0, Math.ceil(timeoutMs)), MAX_HOST_TIMER_MS));
+    core.parkedAsync = true;
     try {
       if (await core.parker.parkAsync(Infinity, controller.signal)) core.unparkCount++;
     } finally {
+      core.parkedAsync = false;
       clearTimeout(timer);
     }
   }

@@ -149,6 +149,34 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
     }
   }
 
+  /**
+   * `await handle`: a finished task gives an already settled promise, a running one a promise that
+   * `settle` resolves directly (no polling from microtasks, no driver object per await).
+   */
+  override then<A = T, B = never>(
+    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    const state = (this.state |= OBSERVED);
+    let promise: Promise<T>;
+    switch ((state & OUTCOME_MASK) >> OUTCOME_SHIFT) {
+      case Outcome.None:
+        promise = new Promise<T>((resolve, reject) => {
+          this.joinWaker = new JoinPromise(this, resolve, reject);
+        });
+        break;
+      case Outcome.Ok:
+        promise = Promise.resolve(this.data as T);
+        break;
+      case Outcome.Panic:
+        promise = Promise.reject(new JoinError('panic', this.id, this.data));
+        break;
+      default:
+        promise = Promise.reject(new JoinError('cancelled', this.id));
+    }
+    return promise.then(onfulfilled, onrejected);
+  }
+
   /** Detaches from the task without waiting: disposing a join handle does not cancel it (as in Tokio). */
   override [Symbol.dispose](): void {
     if (this.joinWaker === this) this.joinWaker = null;
@@ -201,5 +229,32 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
       waker.wake();
     }
     return true;
+  }
+}
+
+/** The join waker of an awaited handle: settles the promise `then` returned when the task ends. */
+class JoinPromise<T> implements Waker {
+  constructor(
+    private readonly handle: JoinHandle<T, string>,
+    private readonly resolve: (value: T) => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  wake(): void {
+    const handle = this.handle;
+    switch (handle.outcome) {
+      case Outcome.None:
+        // Woken before the task ended: keep waiting.
+        handle.joinWaker = this;
+        return;
+      case Outcome.Ok:
+        this.resolve(handle.data as T);
+        return;
+      case Outcome.Panic:
+        this.reject(new JoinError('panic', handle.id, handle.data));
+        return;
+      default:
+        this.reject(new JoinError('cancelled', handle.id));
+    }
   }
 }
