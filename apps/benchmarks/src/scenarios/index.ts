@@ -3,6 +3,7 @@
  * whose default export is `defineScenario({...})` and add one line here.
  */
 import type { Scenario } from '../harness/scenario.js';
+import ioEcho from './io-echo.js';
 import memory from './memory.js';
 import pingPong from './ping-pong.js';
 import spawnJoin from './spawn-join.js';
@@ -15,4 +16,5 @@ export const scenarios: readonly Scenario[] = [
   timersCancel,
   timersFire,
   memory,
+  ioEcho,
 ];

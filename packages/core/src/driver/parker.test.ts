@@ -70,4 +70,11 @@ describe('workerExecArgv', () => {
     process.execArgv = ['--input-type', 'module', '--conditions=dev', '--input-type=module', '--enable-source-maps'];
     expect(workerExecArgv()).toEqual(['--conditions=dev', '--enable-source-maps']);
   });
+
+  it('otherwise lets the worker inherit them (Node refuses V8 flags such as --expose-gc passed explicitly)', async () => {
+    process.execArgv = ['--expose-gc', '--conditions=dev'];
+    expect(workerExecArgv()).toBeUndefined();
+    const { Worker } = await import('node:worker_threads');
+    expect(() => new Worker('0', { eval: true, execArgv: ['--expose-gc'] })).toThrow(/invalid execArgv/);
+  });
 });
