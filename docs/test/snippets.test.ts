@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LATEST, README, readLatest, renderSection, withSection } from '../scripts/readme-bench.mjs';
 import { checkSnippets, documentedFiles, extractSnippets } from '../scripts/snippets.mjs';
+import { specifierOf } from '../scripts/typedoc-package-names.mjs';
 
 const scratch = resolve(import.meta.dirname, '../.snippets-test');
 
@@ -97,5 +98,15 @@ describe('the README benchmark section', () => {
     expect(rows).toHaveLength(report.scenarios.reduce((n, s) => n + s.comparisons.length, 0));
     const first = report.scenarios[0]!.comparisons[0]!;
     expect(rows[0]).toContain(`${first.tide} ÷ ${first.peer}`);
+  });
+});
+
+describe('the API reference (npm run docs)', () => {
+  it('names each entry point’s module after its import specifier', () => {
+    expect(specifierOf('packages/core/src')).toBe('@tide/core');
+    expect(specifierOf('packages/core/src/driver')).toBe('@tide/core/driver');
+    expect(specifierOf('packages/time-driver/src')).toBe('@tide/time-driver');
+    expect(specifierOf('apps/driver-example/src')).toBe('@tide/driver-example');
+    expect(specifierOf('somewhere/else')).toBeUndefined();
   });
 });
