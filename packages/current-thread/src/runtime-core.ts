@@ -98,6 +98,12 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
     return this.spawn(task, args);
   }
 
+  /** See `RuntimeCore.spawnTask1`: one argument, no argument array. */
+  spawnTask1(task: unknown, arg: unknown): Cell {
+    if (this.isShutdown) return this.cancelledHandle();
+    return this.scheduler.spawnOne(task, arg);
+  }
+
   /** Runs a TaskRef on the blocking pool (created on first use). */
   spawnBlocking(ref: TaskRef<unknown[], unknown, string>, args: unknown[]): Cell {
     if (this.isShutdown) return this.cancelledHandle();

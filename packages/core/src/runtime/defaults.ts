@@ -23,11 +23,18 @@ export function handle(): RuntimeHandle {
 }
 
 /** Spawns a task on {@link handle}(). Requirements are checked when the runtime runs the task. */
-export const spawn: SpawnFn<string> = ((task: unknown, ...args: unknown[]) => {
+/* eslint-disable prefer-rest-params -- `arguments` read by index and length is never materialized: spawn allocates no argument array on its one-argument fast path */
+export const spawn: SpawnFn<string> = function spawn(task: unknown): unknown {
+  const count = arguments.length - 1;
   const frame = currentFrame();
+  // The one-argument call is the hot path (`spawn(worker, item)`): no argument array.
+  if (frame !== null && count === 1 && frame.runtime.spawnTask1 !== undefined) return frame.runtime.spawnTask1(task, arguments[1]);
+  const args = new Array<unknown>(count < 0 ? 0 : count);
+  for (let i = 0; i < count; i++) args[i] = arguments[i + 1];
   if (frame !== null) return frame.runtime.spawnTask(task, args);
   return (handle().spawn as (t: unknown, ...a: unknown[]) => unknown)(task, ...args);
-}) as SpawnFn<string>;
+} as SpawnFn<string>;
+/* eslint-enable prefer-rest-params */
 
 /** Runs a synchronous TaskRef on the blocking pool of {@link handle}(). */
 export const spawnBlocking: SpawnBlockingFn = (task, ...args) => handle().spawnBlocking(task, ...args);

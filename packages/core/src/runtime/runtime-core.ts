@@ -19,4 +19,9 @@ export interface RuntimeCore {
   driver(name: string, enableHint?: string): Driver;
   /** Spawns `task(...args)` on this runtime (the free `spawn` calls it without copying the arguments again). */
   spawnTask(task: unknown, args: unknown[]): JoinHandle<unknown, string>;
+  /**
+   * Optional fast path of {@link spawnTask} for the common single-argument call
+   * (`spawn(task, arg)`): no argument array is allocated. Runtimes without it get `spawnTask`.
+   */
+  spawnTask1?(task: unknown, arg: unknown): JoinHandle<unknown, string>;
 }

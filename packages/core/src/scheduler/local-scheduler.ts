@@ -135,6 +135,17 @@ export class LocalScheduler implements TaskOwner {
     return cell;
   }
 
+  /** {@link spawn} with exactly one argument, without an argument array. */
+  spawnOne(task: unknown, arg: unknown): Cell {
+    const fn = typeof task === 'function' ? (task as AnyFn) : taskFunction(task);
+    const cell = new JoinHandle<unknown, string>(this.runtime, this, fn, arg);
+    cell.state = ONE_ARG | SCHEDULED;
+    this.spawnedCount++;
+    this.aliveTasks++;
+    this.enqueue(cell);
+    return cell;
+  }
+
   /**
    * Creates the root task of a `blockOn`: polled by the caller's loop with {@link runTask} rather
    * than queued, and not counted as alive. `onWake` tells the loop it is runnable.
