@@ -256,16 +256,22 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
    * @internal
    */
   checkRuntime(what: string): void {
+    const error = this.foreignRuntimeError(what);
+    if (error !== null) throw error;
+  }
+
+  /** The error {@link IoDriver.checkRuntime} would throw, or null. @internal */
+  foreignRuntimeError(what: string): IoError | null {
     const frame = currentFrame();
-    if (frame === null) return;
+    if (frame === null) return null;
     let here: unknown;
     try {
       here = frame.runtime.driver('io');
     } catch {
       here = undefined;
     }
-    if (here === this) return;
-    throw new IoError(
+    if (here === this) return null;
+    return new IoError(
       `${what}: this socket, listener or file was opened by the io driver of runtime #${this.runtimeId}, and is used from a task of runtime #${frame.runtime.handle.id}` +
         `${here === undefined ? ' (which has no io driver here)' : ''}. An IO resource belongs to the runtime thread that opened it: use it from that runtime's tasks, or open a new one on this runtime.`,
       { code: 'E_OTHER_RUNTIME' },

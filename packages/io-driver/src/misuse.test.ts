@@ -15,8 +15,14 @@ import {
   TcpStream,
   UdpSocket,
 } from '@tide/io-driver';
-import { afterEach, describe, expect, it } from 'vitest';
-import { catching, ioRuntime } from './test-support/runtime.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { catching, ioRuntime, waitUntil } from './test-support/runtime.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tide-io-misuse-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const HOST = '127.0.0.1';
 
@@ -125,6 +131,32 @@ describe('misuse a new user would try', () => {
       return { got: got[0], waiting: currentIoDriver().metrics().waitingInterests };
     });
     expect(metrics).toEqual({ got: 7, waiting: 0 });
+  });
+
+  it('closing a file twice, or from a task of another runtime, neither throws nor leaks', () => {
+    const a = runtime();
+    const b = runtime();
+    const path = join(dir, 'closing.txt');
+    const { first, second, handlesBefore } = a.blockOn(function* () {
+      yield* fs.writeFile(path, 'x');
+      const first = yield* fs.open(path, 'r');
+      const second = yield* fs.open(path, 'r');
+      yield* first.close();
+      yield* first.close(); // a no-op
+      return { first, second, handlesBefore: currentIoDriver().metrics().reactorHandles };
+    });
+    // From runtime B's task: closed without waiting (B could never see A's completion).
+    b.blockOn(function* () {
+      yield* second.close();
+    });
+    const after = a.blockOn(function* () {
+      const driver = currentIoDriver();
+      const released = yield* waitUntil(() => driver.metrics().reactorHandles === handlesBefore - 1);
+      return { released, reading: thrown(() => second.read()), firstAgain: yield* catching(first.close()) };
+    });
+    expect(after.released).toBe(true);
+    expect(after.reading).toMatchObject({ code: 'E_CLOSED' });
+    expect(after.firstAgain).toBeNull();
   });
 
   it('an async root task awaiting IO inside the synchronous blockOn: DeadlockError that says to write a generator', () => {

@@ -76,14 +76,32 @@ export class FileHandle implements IoResource, Disposable {
 
   /**
    * Closes the file; completes when the descriptor is closed (failing if the close failed).
-   * Later operations fail with `IoError` `E_CLOSED`; closing twice is a no-op.
+   * Later operations fail with `IoError` `E_CLOSED`; closing twice is a no-op. Never throws at
+   * the call: a failure (the runtime shut down, the reactor died) is the future's. Called from a
+   * task of another runtime, it closes the file without waiting (that runtime could never see
+   * the close complete) and returns a completed future.
    */
   close(): FileCloseFuture {
+    const future = new FileCloseFuture(this);
+    if (this.closed) {
+      future.completeNow(undefined);
+      return future;
+    }
     this.closed = true;
     this.driver.unregister(this.rid);
-    const future = new FileCloseFuture(this);
-    // The close starts at the call, even if the future is never awaited.
-    if (!this.driver.isShutdown) future.poll(NOOP_CONTEXT);
+    if (this.driver.isShutdown) return future; // fails with RuntimeShutdownError when awaited
+    if (this.driver.foreignRuntimeError('FileHandle.close') !== null) {
+      this.driver.command(Cmd.Close, this.rid);
+      future.completeNow(undefined);
+      return future;
+    }
+    // The close starts at the call, even if the future is never awaited; an error it meets here
+    // is kept by the future for whoever awaits it.
+    try {
+      future.poll(NOOP_CONTEXT);
+    } catch {
+      // kept by the future
+    }
     return future;
   }
 

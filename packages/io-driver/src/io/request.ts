@@ -92,6 +92,13 @@ export abstract class RequestFuture<T> extends FutureBase<T, 'io'> implements Io
     return PENDING;
   }
 
+  /** Completes the future with `value` without sending anything (it was never polled). @internal */
+  completeNow(value: T): void {
+    if (this.state !== IDLE) return;
+    this.value = value;
+    this.state = DONE;
+  }
+
   /** @internal */
   complete(_req: number, a: number, b: number, x: number, data: Uint8Array | null): void {
     if (this.state !== WAITING) return;
