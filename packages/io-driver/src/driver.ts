@@ -1,4 +1,5 @@
 import { currentDriver, currentFrame, defineDriver, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
+import { DriverDisabledError } from '@tide/core';
 import { IoError } from './errors.js';
 import type { InterestCounter } from './io/interest.js';
 import { SpinBackoff } from './io/spin-backoff.js';
@@ -260,14 +261,21 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
     if (error !== null) throw error;
   }
 
-  /** The error {@link IoDriver.checkRuntime} would throw, or null. @internal */
-  foreignRuntimeError(what: string): IoError | null {
+  /**
+   * The error {@link IoDriver.checkRuntime} would throw, or null: `E_OTHER_RUNTIME`, or what the
+   * calling runtime says about its own io driver when it cannot wait on one here
+   * (`DriverNotDrivenError` inside `Handle.blockOn`, `RuntimeShutdownError`).
+   *
+   * @internal
+   */
+  foreignRuntimeError(what: string): Error | null {
     const frame = currentFrame();
     if (frame === null) return null;
     let here: unknown;
     try {
       here = frame.runtime.driver('io');
-    } catch {
+    } catch (error) {
+      if (!(error instanceof DriverDisabledError)) return error as Error;
       here = undefined;
     }
     if (here === this) return null;

@@ -1,7 +1,7 @@
 // What a new user tries first, done wrong: each attempt fails at once with an exported error
 // class, a stable code and a message that says what to write instead — never a hang, never a
 // TypeError from deep inside the driver.
-import { DeadlockError } from '@tide/core';
+import { DeadlockError, DriverNotDrivenError } from '@tide/core';
 import { CurrentThreadRuntime } from '@tide/current-thread';
 import {
   ArgumentRangeError,
@@ -157,6 +157,22 @@ describe('misuse a new user would try', () => {
     expect(after.released).toBe(true);
     expect(after.reading).toMatchObject({ code: 'E_CLOSED' });
     expect(after.firstAgain).toBeNull();
+  });
+
+  it('a resource used inside Handle.blockOn (which turns no drivers): DriverNotDrivenError at the call, not a hang', () => {
+    const rt = runtime();
+    const { listener, stream } = rt.blockOn(function* () {
+      const listener = yield* TcpListener.bind({ host: HOST, port: 0 });
+      return { listener, stream: yield* TcpStream.connect(listener.localAddr()) };
+    });
+    const error = thrown(() =>
+      rt.handle().blockOn(function* () {
+        return yield* stream.read();
+      } as never),
+    );
+    expect(error).toBeInstanceOf(DriverNotDrivenError);
+    stream.close();
+    listener.close();
   });
 
   it('an async root task awaiting IO inside the synchronous blockOn: DeadlockError that says to write a generator', () => {

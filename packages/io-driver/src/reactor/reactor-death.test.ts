@@ -95,10 +95,14 @@ describe('the reactor thread dies', () => {
 
   it('stopped from outside while host-driven (rt.run): async tasks awaiting IO fail with E_REACTOR_EXITED', async () => {
     rt = ioRuntime();
-    const outcome = await rt.run(async () => {
+    // Opened in one run, so that a failure there could not be mistaken for the one under test.
+    const { listener, client, server } = await rt.run(async () => {
       const listener = await TcpListener.bind({ host: HOST, port: 0 });
       const client = await TcpStream.connect(listener.localAddr());
       const server = await listener.accept();
+      return { listener, client, server };
+    });
+    const outcome = await rt.run(async () => {
       const reading = server.read().then(
         () => null,
         (error: unknown) => error,
