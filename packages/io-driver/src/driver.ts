@@ -376,6 +376,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
         ? 'the io reactor thread exited unexpectedly; every socket and file of this runtime is lost. Build a new runtime.'
         : 'the io reactor thread did not start (its script could not be loaded); IO is unavailable in this runtime.',
       { code: 'E_REACTOR_EXITED' },
+      this.reactor.error === null ? undefined : { cause: this.reactor.error },
     );
     this.failure = error;
     const requests = [...this.requests.entries()];

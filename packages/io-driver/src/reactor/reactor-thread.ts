@@ -45,6 +45,8 @@ export class ReactorThread {
   private readonly control: Int32Array;
   private readonly runtimeParker: Int32Array;
   private native: NativeWorkerHandle | null | undefined;
+  /** What the reactor thread threw, if it died of an uncaught error and this thread has heard of it. */
+  error: Error | null = null;
 
   /** @param init - the shared memory and settings for the worker. */
   constructor(private readonly init: ReactorInit) {
@@ -104,8 +106,12 @@ export class ReactorThread {
     const worker = new Worker(REACTOR_URL, { workerData: this.init, name: 'tide-io-reactor', execArgv: workerExecArgv() });
     // The reactor never keeps the process alive by itself.
     worker.unref();
-    worker.on('error', () => {
-      // Reported through the control block (the reactor's exit handler); nothing to do here.
+    worker.on('error', (error) => {
+      // The runtime learns of the exit through the control block (the reactor's exit handler);
+      // the error itself arrives here only when this thread's event loop runs. A reactor that
+      // throws is a bug: say what it threw, once, instead of letting it vanish.
+      this.error ??= error;
+      console.error('[tide] the io reactor thread crashed:', error);
     });
     worker.on('exit', () => {
       // Seen here only when this thread's event loop runs (host-driven): wake the runtime, which
