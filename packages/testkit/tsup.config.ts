@@ -10,6 +10,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   // @tide/core, @tide/current-thread and vitest are dependencies/peers, so tsup keeps them
-  // external (never bundled). No code splitting: `tasks.ts` must stay in dist/index.js, the URL
-  // its TaskRefs name (the current-thread entry shares only a small path helper with it).
+  // external (never bundled). tsup splits code shared by the two entries into a chunk (its ESM
+  // default): that is only a small path helper. `tasks.ts` must stay in dist/index.js, the URL its
+  // TaskRefs name — keep it out of the current-thread entry's imports.
 });
