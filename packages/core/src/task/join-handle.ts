@@ -31,6 +31,9 @@ export function allocateTaskId(): number {
 // Few tasks ask for their AbortSignal: keeping the controller off the task keeps every task smaller.
 const abortControllers = new WeakMap<object, AbortController>();
 
+// The iterator result of every join of a finished handle (see JoinHandle.next).
+const FINISHED_RESULT: IteratorReturnResult<unknown> = { done: true, value: undefined };
+
 // Bits of `state` owned by the handle; bits 0-7 belong to the scheduler.
 const OUTCOME_SHIFT = 8;
 const OUTCOME_MASK = 3 << OUTCOME_SHIFT;
@@ -130,7 +133,12 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
 
   /** @internal Iterator side of a finished handle: ends at once with the value, or throws the JoinError. */
   next(): IteratorResult<Suspend<R>, T> {
-    return { done: true, value: this.poll(NOOP_CONTEXT) as T };
+    const value = this.poll(NOOP_CONTEXT) as T;
+    // `yield*` reads the result at once and drops it: one shared result object saves an
+    // allocation per join (it keeps the last joined value reachable until the next join).
+    const result = FINISHED_RESULT as IteratorReturnResult<T>;
+    result.value = value;
+    return result;
   }
 
   /** Polls for the task's outcome. See {@link Future.poll}. */
