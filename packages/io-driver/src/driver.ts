@@ -372,9 +372,11 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   /** The reactor thread died: every pending operation and resource fails. */
   private reactorDied(): void {
     const error = new IoError(
-      this.reactor.exited
-        ? 'the io reactor thread exited unexpectedly; every socket and file of this runtime is lost. Build a new runtime.'
-        : 'the io reactor thread did not start (its script could not be loaded); IO is unavailable in this runtime.',
+      !this.reactor.exited
+        ? 'the io reactor thread did not start (its script could not be loaded); IO is unavailable in this runtime.'
+        : this.reactor.running
+          ? 'the io reactor thread exited unexpectedly; every socket and file of this runtime is lost. Build a new runtime.'
+          : "the io reactor thread exited before it started (its script failed to load: is the package's dist being rebuilt?); IO is unavailable in this runtime.",
       { code: 'E_REACTOR_EXITED' },
       this.reactor.error === null ? undefined : { cause: this.reactor.error },
     );

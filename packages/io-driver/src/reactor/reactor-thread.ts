@@ -59,6 +59,11 @@ export class ReactorThread {
     return this.worker !== null;
   }
 
+  /** True once the reactor thread announced that its loop runs. */
+  get running(): boolean {
+    return Atomics.load(this.control, Control.Running) !== 0;
+  }
+
   /** True once the reactor thread is exiting or gone (as far as it was announced or {@link ReactorThread.probe}d). */
   get exited(): boolean {
     return Atomics.load(this.control, Control.Exited) !== 0;
