@@ -24,9 +24,12 @@ export { LocalScheduler, DEFAULT_BUDGET, disposeFuture, taskFunction, type Local
 export { blockOnLoop, type BlockOnHooks } from './scheduler/block-on.js';
 export { Outcome, allocateTaskId, type TaskOwner } from './task/join-handle.js';
 export type { RuntimeCore } from './runtime/runtime-core.js';
-export { InjectQueue, type InjectTarget } from './runtime/inject-queue.js';
+export { allocateRuntimeId } from './runtime/runtime-id.js';
+export { InjectQueue, type InjectTarget, type InjectByNameTarget } from './runtime/inject-queue.js';
 export type { InjectMessage, DoneMessage } from './runtime/inject-protocol.js';
 export { RemoteHandle, assertSendableArgs } from './context/remote-handle.js';
 export { currentFrame, swapFrame, enterDriving, exitDriving, isDrivingOrInTask, type ContextFrame } from './context/frame.js';
 export { lookupTaskRef, resolveTaskRef } from './task/task-ref.js';
 export { BlockingPool, type BlockingPoolOptions } from './blocking/pool.js';
+export { encodeThrown, decodeThrown, type EncodedThrown, type EncodedError } from './blocking/error-codec.js';
+export { describe as describeThrown } from './errors.js';

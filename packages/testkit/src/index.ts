@@ -18,7 +18,7 @@ export { describeRuntime } from './describe-runtime.js';
 export { describeDriver } from './describe-driver.js';
 export type { RuntimeFactory, RuntimeCapabilities, RuntimeUnderTest, RuntimeBuildOptions } from './runtime-factory.js';
 export type { DriverSuiteFactory } from './driver-factory.js';
-export { createProbe, bump, store, read, waitNonZero, type Probe } from './probe.js';
+export { createProbe, bump, store, read, waitNonZero, waitAtLeast, type Probe } from './probe.js';
 export { turnCounterDriver, type TurnCounterOptions } from './turn-counter-driver.js';
 export { installHangGuard, HANG_LIMIT_MS } from './support/hang-guard.js';
 export * from './tasks.js';

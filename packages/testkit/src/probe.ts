@@ -33,12 +33,24 @@ export function read(probe: Probe, slot: number): number {
  * (synchronously, with `Atomics.wait`). Returns the value, or throws if it stayed zero.
  */
 export function waitNonZero(probe: Probe, slot: number, timeoutMs = 20_000): number {
+  return waitUntil(probe, slot, (value) => value !== 0, 'stayed 0', timeoutMs);
+}
+
+/**
+ * Blocks the calling thread until counter `slot` is at least `count`, for at most `timeoutMs`
+ * (synchronously, with `Atomics.wait`). Returns the value, or throws if it stayed below.
+ */
+export function waitAtLeast(probe: Probe, slot: number, count: number, timeoutMs = 20_000): number {
+  return waitUntil(probe, slot, (value) => value >= count, `stayed below ${count}`, timeoutMs);
+}
+
+function waitUntil(probe: Probe, slot: number, done: (value: number) => boolean, failure: string, timeoutMs: number): number {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = Atomics.load(probe, slot);
-    if (value !== 0) return value;
+    if (done(value)) return value;
     const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`probe slot ${slot} stayed 0 for ${timeoutMs} ms`);
-    Atomics.wait(probe, slot, 0, Math.min(left, 100));
+    if (left <= 0) throw new Error(`probe slot ${slot} ${failure} for ${timeoutMs} ms`);
+    Atomics.wait(probe, slot, value, Math.min(left, 100));
   }
 }

@@ -72,6 +72,14 @@ export interface RuntimeCapabilities {
    * `DriverNotDrivenError` instead (current-thread).
    */
   readonly handleBlockOnDrivesDrivers: boolean;
+  /**
+   * Async tasks (and an async root) make progress while a synchronous `blockOn` waits, because
+   * threads other than the blocked one run them (multi-thread). False when the blocked thread runs
+   * them itself, where their host-Promise continuations cannot run until it returns
+   * (current-thread): there a root that waits on one throws `DeadlockError` with the host-Promise
+   * hint, and the suite checks that; with true it checks that such a root completes. Default false.
+   */
+  readonly asyncTasksInBlockOn?: boolean;
 }
 
 /** What {@link describeRuntime} needs to test a runtime flavor. */

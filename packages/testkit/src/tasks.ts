@@ -168,6 +168,17 @@ export const viaSpawnBlocking = defineTask(TASKS_URL, 'viaSpawnBlocking', functi
   return yield* spawnBlocking(TASKS_BY_NAME[name], ...args);
 });
 
+/**
+ * Generator task: runs the suite task named `name` with `args` on the blocking pool `times` times,
+ * one after the other (each joined before the next starts); returns the results.
+ */
+export const viaSpawnBlockingInTurn = defineTask(TASKS_URL, 'viaSpawnBlockingInTurn', function* (name: SuiteTaskName, args: unknown[], times: number) {
+  const spawnBlocking = Handle.current().spawnBlocking as (task: unknown, ...args: unknown[]) => JoinHandle<unknown, string>;
+  const results: unknown[] = [];
+  for (let i = 0; i < times; i++) results.push(yield* spawnBlocking(TASKS_BY_NAME[name], ...args));
+  return results;
+});
+
 /** Generator task: spawns `n` tasks `addNumbers(i, 1)` at once, then joins them all; returns the sum. */
 export const spawnMany = defineTask(TASKS_URL, 'spawnMany', function* (n: number) {
   const handle = Handle.current();
@@ -328,6 +339,27 @@ export const sleepOrder = defineTask(TASKS_URL, 'sleepOrder', function* (duratio
   for (const ms of durations) byId.set(set.spawn(sleepFor, ms).id, ms);
   const order: number[] = [];
   for (let joined = yield* set.joinNext(); joined !== undefined; joined = yield* set.joinNext()) order.push(byId.get(joined.id)!);
+  return order;
+});
+
+/** Generator task: yields until counter 0 of `probe` equals `turn`, then bumps it (so tasks finish in turn order); returns `turn`. */
+export const finishInTurn = defineTask(TASKS_URL, 'finishInTurn', function* (probe: Probe, turn: number) {
+  while (read(probe, 0) !== turn) yield* yieldNow();
+  bump(probe, 0);
+  return turn;
+});
+
+/**
+ * Generator task: spawns `finishInTurn(turn)` into a JoinSet for each turn, in the given order;
+ * returns the turns in the order `joinNext` gave them (the order they finished: 0, 1, 2, …),
+ * with no clock involved.
+ */
+export const turnOrder = defineTask(TASKS_URL, 'turnOrder', function* (turns: number[]) {
+  const probe = new Int32Array(new SharedArrayBuffer(4));
+  const set = new JoinSet<number>(Handle.current());
+  for (const turn of turns) set.spawn(finishInTurn, probe, turn);
+  const order: number[] = [];
+  for (let joined = yield* set.joinNext(); joined !== undefined; joined = yield* set.joinNext()) order.push(joined.value);
   return order;
 });
 

@@ -51,7 +51,7 @@ function isCloneable(value: unknown): boolean {
   }
 }
 
-/** Worker side: turns anything a task threw into something `postMessage` accepts. */
+/** Sending side: turns anything a task threw into something `postMessage` (or a byte codec) accepts. */
 export function encodeThrown(thrown: unknown, depth = 0): EncodedThrown {
   if (thrown instanceof Error || types.isNativeError(thrown)) {
     const error = thrown as Error & Record<string, unknown>;
@@ -120,7 +120,7 @@ function prototypeFor(encoded: EncodedError): Error {
 
 const hidden = (value: unknown): PropertyDescriptor => ({ value, writable: true, configurable: true, enumerable: false });
 
-/** Runtime side: rebuilds what {@link encodeThrown} produced. */
+/** Receiving side: rebuilds what {@link encodeThrown} produced, with the right class and `code`. */
 export function decodeThrown(encoded: EncodedThrown): unknown {
   if (!('error' in encoded)) return encoded.value;
   const source = encoded.error;

@@ -402,6 +402,7 @@ describe('BlockingPool', () => {
         flavor: 'current_thread',
         name: 'fake',
         drivers: [],
+        runsRemoteBlockOn: false,
         port: port1,
         parker: new SharedArrayBuffer(4),
       };

@@ -81,11 +81,12 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** Calls the task function. A generator task runs to completion here: on the entered runtime's
- * `blockOn` when there is one, else only if it never suspends. */
+/** Calls the task function. A generator task runs to completion through the entered runtime's
+ * `blockOn` when there is one (as if the task called `Handle.current().blockOn(task)`; given the
+ * TaskRef, so a runtime that runs remote blockOns can take it), else only if it never suspends. */
 function invoke(ref: AnyTaskRef, args: unknown[]): unknown {
   if (!isGeneratorFunction(ref.fn)) return ref.fn(...args);
-  if (runtime !== null) return (runtime.blockOn as (task: unknown, ...args: unknown[]) => unknown)(ref.fn, ...args);
+  if (runtime !== null) return (runtime.blockOn as (task: unknown, ...args: unknown[]) => unknown)(ref, ...args);
   const gen = ref.fn(...args) as Generator<unknown, unknown, unknown>;
   const step = gen.next();
   if (step.done === true) return step.value;

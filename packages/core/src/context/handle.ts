@@ -41,8 +41,10 @@ export const Handle = {
 
   /**
    * Rebuilds a handle on this thread from `runtime.handle().share()` posted by another thread.
-   * `spawn` sends TaskRefs to the runtime's thread; `blockOn` runs the task here, without the
-   * runtime's drivers. Enter it (`using _g = handle.enter()`) to make it current here.
+   * `spawn` sends TaskRefs to the runtime's thread. `blockOn` sends the task to a runtime that
+   * runs tasks on its own threads (multi-thread) and waits for it; on a current-thread runtime it
+   * runs the task here, without the runtime's drivers (hence the type's `never`). Enter it
+   * (`using _g = handle.enter()`) to make it current here.
    */
   fromShared(shared: SharedHandle): RuntimeHandle<string, never> {
     return RemoteHandle.from(shared);

@@ -1,7 +1,8 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Driver } from '../driver/driver.js';
 import { Parker, threadParker } from '../driver/parker.js';
-import { DriverDisabledError, DriverNotDrivenError, NotSendableError } from '../errors.js';
+import { decodeThrown, type EncodedThrown } from '../blocking/error-codec.js';
+import { DriverDisabledError, DriverNotDrivenError, JoinError, NestedBlockOnError, NotSendableError } from '../errors.js';
 import type { DoneMessage, InjectMessage } from '../runtime/inject-protocol.js';
 import type { RuntimeMetrics } from '../runtime/metrics.js';
 import type { RuntimeCore } from '../runtime/runtime-core.js';
@@ -12,6 +13,7 @@ import { LocalScheduler } from '../scheduler/local-scheduler.js';
 import { allocateTaskId, JoinHandle, Outcome, type TaskOwner } from '../task/join-handle.js';
 import { isTaskRef } from '../task/task-ref.js';
 import { EnterGuard } from './enter-guard.js';
+import { isDrivingOrInTask } from './frame.js';
 
 type Cell = JoinHandle<unknown, string>;
 
@@ -34,8 +36,10 @@ export function assertSendableArgs(args: readonly unknown[], what: string): void
 
 /**
  * A runtime handle on a thread other than the runtime's, rebuilt from a {@link SharedHandle}.
- * `spawn` / `spawnBlocking` send TaskRefs to the runtime's thread (and wake it); `blockOn` runs
- * the task on this thread, without the runtime's drivers (the same restriction as a
+ * `spawn` / `spawnBlocking` send TaskRefs to the runtime's thread (and wake it). `blockOn` depends
+ * on the flavor ({@link SharedHandle.runsRemoteBlockOn}): a runtime with its own threads
+ * (multi-thread) gets the task too, and this thread parks until its outcome arrives; otherwise
+ * the task runs on this thread, without the runtime's drivers (the same restriction as a
  * current-thread `Handle.blockOn`).
  */
 export class RemoteHandle implements RuntimeHandle<string, never>, RuntimeCore, TaskOwner {
@@ -43,6 +47,8 @@ export class RemoteHandle implements RuntimeHandle<string, never>, RuntimeCore, 
   readonly flavor: RuntimeFlavor;
   readonly name: string | undefined;
   readonly drivers: readonly string[];
+  /** See {@link SharedHandle.runsRemoteBlockOn}. */
+  private readonly runsRemoteBlockOn: boolean;
   private readonly port: MessagePort;
   private readonly runtimeParker: Parker;
   private readonly tasks = new Map<number, Cell>();
@@ -61,6 +67,7 @@ export class RemoteHandle implements RuntimeHandle<string, never>, RuntimeCore, 
     this.flavor = shared.flavor;
     this.name = shared.name;
     this.drivers = shared.drivers;
+    this.runsRemoteBlockOn = shared.runsRemoteBlockOn === true;
     this.port = shared.port;
     this.runtimeParker = Parker.fromShared(shared.parker);
     byPort.set(shared.port, this);
@@ -97,10 +104,24 @@ export class RemoteHandle implements RuntimeHandle<string, never>, RuntimeCore, 
     return this.send(task, args, true) as never;
   }
 
-  /** Runs the task here, synchronously, without the runtime's drivers. */
+  /**
+   * Runs the task to completion and returns its value (or throws what it threw): on the runtime's
+   * threads while this one parks, if the runtime runs remote blockOns; else here, synchronously,
+   * without the runtime's drivers.
+   */
   blockOn(task: unknown, ...args: unknown[]): never {
-    this.scheduler ??= new LocalScheduler({ runtime: this });
+    if (isDrivingOrInTask()) throw new NestedBlockOnError();
     const parker = threadParker();
+    if (this.runsRemoteBlockOn) {
+      const cell = this.send(task, args, false);
+      cell.observed = true;
+      while (!cell.isFinished()) {
+        if (this.receive() === 0 && !cell.isFinished()) parker.park();
+      }
+      if (cell.outcome === Outcome.Ok) return cell.result as never;
+      throw cell.outcome === Outcome.Panic ? cell.result : new JoinError('cancelled', cell.id);
+    }
+    this.scheduler ??= new LocalScheduler({ runtime: this });
     return blockOnLoop<never>(this.scheduler, task, args, {
       eventInterval: 61,
       turn: () => this.receive(),
@@ -180,6 +201,7 @@ export class RemoteHandle implements RuntimeHandle<string, never>, RuntimeCore, 
     if (!cell) return;
     this.tasks.delete(message.id);
     if (this.tasks.size === 0) this.port.unref();
-    cell.settle(message.outcome === Outcome.Ok || message.outcome === Outcome.Panic || message.outcome === Outcome.Cancelled ? message.outcome : Outcome.Panic, message.value);
+    if (message.outcome === Outcome.Ok || message.outcome === Outcome.Cancelled) cell.settle(message.outcome, message.value);
+    else cell.settle(Outcome.Panic, decodeThrown(message.value as EncodedThrown));
   }
 }

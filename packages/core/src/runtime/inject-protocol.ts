@@ -11,5 +11,6 @@ export interface DoneMessage {
   readonly op: 'done';
   readonly id: number;
   readonly outcome: Outcome;
+  /** The task's value (`Outcome.Ok`), what it threw, encoded with `encodeThrown` (`Outcome.Panic`; `decodeThrown` rebuilds it), or undefined. */
   readonly value: unknown;
 }

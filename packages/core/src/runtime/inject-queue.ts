@@ -1,4 +1,5 @@
 import { receiveMessageOnPort, MessageChannel, type MessagePort } from 'node:worker_threads';
+import { encodeThrown } from '../blocking/error-codec.js';
 import { Parker } from '../driver/parker.js';
 import { TaskNotFoundError } from '../errors.js';
 import type { Waker } from '../future/poll.js';
@@ -9,12 +10,21 @@ import type { SharedHandle } from './shared-handle.js';
 
 type Cell = JoinHandle<unknown, string>;
 
-/** How the runtime starts a task that arrived from another thread. */
+/** How the runtime starts a task that arrived from another thread: by its function, resolved on this thread. */
 export interface InjectTarget {
   /** Spawns `fn(...args)` as a task on the runtime. */
   spawn(fn: (...args: unknown[]) => unknown, args: unknown[]): Cell;
   /** Runs a TaskRef on the runtime's blocking pool. */
   spawnBlocking(ref: TaskRef<unknown[], unknown, string>, args: unknown[]): Cell;
+}
+
+/**
+ * How a runtime that sends tasks on to other threads (multi-thread) starts a task that arrived
+ * from another thread: by module URL and export name, as it arrived, without resolving it here.
+ */
+export interface InjectByNameTarget {
+  /** Starts the task `name` of module `url` (on the blocking pool if `blocking`). May throw: the sender gets the error. */
+  spawnByName(url: string, name: string, args: unknown[], blocking: boolean): Cell;
 }
 
 interface Remote {
@@ -37,21 +47,41 @@ class ReplyWaker implements Waker {
       return;
     }
     remote.tasks.delete(this.remoteId);
-    let message: DoneMessage = { op: 'done', id: this.remoteId, outcome: task.outcome, value: task.result };
-    try {
-      remote.port.postMessage(message);
-    } catch (error) {
-      message = { op: 'done', id: this.remoteId, outcome: Outcome.Panic, value: cloneFailure(error) };
-      remote.port.postMessage(message);
-    }
-    remote.parker?.unpark();
+    reply(remote, this.remoteId, task.outcome, task.result);
   }
 }
 
-function cloneFailure(error: unknown): Error {
-  return new TypeError(
-    `the task's result could not be sent back to the spawning thread (structured clone failed: ${(error as Error)?.message ?? String(error)})`,
-  );
+/** Answers remote task `id` with its outcome (a thrown value travels encoded) and wakes the sender. */
+function reply(remote: Remote, id: number, outcome: Outcome, result: unknown): void {
+  try {
+    remote.port.postMessage({ op: 'done', id, outcome, value: outcome === Outcome.Panic ? encodeThrown(result) : result } satisfies DoneMessage);
+  } catch (error) {
+    const failure = new TypeError(
+      `the task's result could not be sent back to the spawning thread (structured clone failed: ${(error as Error)?.message ?? String(error)})`,
+    );
+    remote.port.postMessage({ op: 'done', id, outcome: Outcome.Panic, value: encodeThrown(failure) } satisfies DoneMessage);
+  }
+  remote.parker?.unpark();
+}
+
+type SpawnMessage = Extract<InjectMessage, { op: 'spawn' }>;
+
+/** Starts the task a remote thread asked for on `target`. */
+function start(message: SpawnMessage, target: InjectTarget | InjectByNameTarget): Cell {
+  const { url, name, args } = message;
+  if ('spawnByName' in target) return target.spawnByName(url, name, args, message.blocking);
+  const ref = lookupTaskRef(url, name);
+  if (message.blocking) {
+    return ref
+      ? target.spawnBlocking(ref, args)
+      : target.spawn(() => Promise.reject(new TaskNotFoundError(url, name, 'import the module on the runtime thread first')), []);
+  }
+  if (ref) return target.spawn(ref.fn, args);
+  // Not loaded on this thread yet: import it (this needs the host event loop to run).
+  return target.spawn(async () => {
+    const found = await resolveTaskRef(url, name);
+    return await target.spawn(found.fn, args);
+  }, []);
 }
 
 /**
@@ -67,11 +97,18 @@ export class InjectQueue {
   constructor(private readonly parker: Parker) {}
 
   /** A new transferable handle description; its port must be in the transfer list when posted. */
-  share(meta: Pick<SharedHandle, 'id' | 'flavor' | 'name' | 'drivers'>): SharedHandle {
+  share(meta: Pick<SharedHandle, 'id' | 'flavor' | 'name' | 'drivers'> & Partial<Pick<SharedHandle, 'runsRemoteBlockOn'>>): SharedHandle {
     const { port1, port2 } = new MessageChannel();
     // Never started: receiveMessageOnPort reads it, and an unstarted port keeps nothing alive.
     this.remotes.push({ port: port1, parker: null, tasks: new Map() });
-    return { kind: 'tide.shared-handle', ...meta, drivers: [...meta.drivers], port: port2, parker: this.parker.buffer };
+    return {
+      kind: 'tide.shared-handle',
+      ...meta,
+      drivers: [...meta.drivers],
+      runsRemoteBlockOn: meta.runsRemoteBlockOn ?? false,
+      port: port2,
+      parker: this.parker.buffer,
+    };
   }
 
   /** True if some remote thread holds a shared handle (it may still send work). */
@@ -87,7 +124,7 @@ export class InjectQueue {
   }
 
   /** Handles every message that has arrived. Returns how many. */
-  drain(target: InjectTarget): number {
+  drain(target: InjectTarget | InjectByNameTarget): number {
     let handled = 0;
     for (const remote of this.remotes) {
       for (;;) {
@@ -100,7 +137,7 @@ export class InjectQueue {
     return handled;
   }
 
-  private handle(remote: Remote, message: InjectMessage, target: InjectTarget): void {
+  private handle(remote: Remote, message: InjectMessage, target: InjectTarget | InjectByNameTarget): void {
     switch (message.op) {
       case 'attach':
         remote.parker = Parker.fromShared(message.parker);
@@ -109,26 +146,16 @@ export class InjectQueue {
         remote.tasks.get(message.id)?.abort();
         return;
       case 'spawn': {
-        let task: Cell;
         if (this.closed) {
-          remote.port.postMessage({ op: 'done', id: message.id, outcome: Outcome.Cancelled, value: undefined } satisfies DoneMessage);
-          remote.parker?.unpark();
+          reply(remote, message.id, Outcome.Cancelled, undefined);
           return;
         }
-        const ref = lookupTaskRef(message.url, message.name);
-        if (message.blocking) {
-          task = ref
-            ? target.spawnBlocking(ref, message.args)
-            : target.spawn(() => Promise.reject(new TaskNotFoundError(message.url, message.name, 'import the module on the runtime thread first')), []);
-        } else if (ref) {
-          task = target.spawn(ref.fn, message.args);
-        } else {
-          // Not loaded on this thread yet: import it (this needs the host event loop to run).
-          const { url, name, args } = message;
-          task = target.spawn(async () => {
-            const found = await resolveTaskRef(url, name);
-            return await target.spawn(found.fn, args);
-          }, []);
+        let task: Cell;
+        try {
+          task = start(message, target);
+        } catch (error) {
+          reply(remote, message.id, Outcome.Panic, error);
+          return;
         }
         remote.tasks.set(message.id, task);
         task.observed = true;
@@ -139,7 +166,7 @@ export class InjectQueue {
   }
 
   /** Stops accepting work: later spawns are answered as cancelled; ports close once drained. */
-  close(target: InjectTarget): void {
+  close(target: InjectTarget | InjectByNameTarget): void {
     this.drain(target);
     this.closed = true;
   }

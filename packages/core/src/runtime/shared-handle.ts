@@ -16,6 +16,14 @@ export interface SharedHandle {
   readonly name: string | undefined;
   /** The runtime's driver names. */
   readonly drivers: readonly string[];
+  /**
+   * How `Handle.fromShared(shared).blockOn(task)` runs the task. True when the runtime's flavor
+   * runs tasks on its own threads, which turn its drivers (multi-thread): the task is sent to the
+   * runtime and the calling thread waits for its outcome, so it may use every driver. False when
+   * the runtime runs only while a caller drives it (current-thread): the task runs on the calling
+   * thread, without the runtime's drivers.
+   */
+  readonly runsRemoteBlockOn: boolean;
   /** Where spawn requests go: the runtime's inject port. */
   readonly port: MessagePort;
   /** The runtime thread's parker state, to wake it after posting. */

@@ -24,6 +24,7 @@ export const currentThreadFactory: RuntimeFactory = {
   pausedClock: true,
   drivenByCaller: true,
   handleBlockOnDrivesDrivers: false,
+  asyncTasksInBlockOn: false,
   build,
   moduleUrl: fixtureUrl('current-thread-runtime.js').href,
   knownBugs: [],

@@ -54,7 +54,11 @@ export function coopCases(ctx: SuiteContext): void {
       const rt = ctx.realClockRuntime();
       const probe = createProbe();
       void rt.handle.spawn(sleepThenSet, 1, probe, 0);
-      expect(rt.blockOn(yieldUntilSet, probe, 0, 2_000_000)).toBeGreaterThan(0);
+      // It throws if it yields 2e6 times without the timer firing. On a flavor with its own
+      // threads the sleeper may run elsewhere and fire before the root starts (0 yields).
+      const yields = rt.blockOn(yieldUntilSet, probe, 0, 2_000_000);
+      if (factory.drivenByCaller) expect(yields).toBeGreaterThan(0);
+      else expect(yields).toBeGreaterThanOrEqual(0);
     });
 
     it('drivers are shut down with the runtime', () => {

@@ -21,7 +21,7 @@ function thrownBy(fn: () => unknown): unknown {
  * `finally` blocks ran; the runtime stays usable.
  */
 export function deadlockCases(ctx: SuiteContext): void {
-  const { it } = ctx;
+  const { factory, it } = ctx;
   describe('deadlock', () => {
     it('a root that nothing can wake throws DeadlockError (no host-Promise hint) after its finally ran', () => {
       const rt = ctx.runtime();
@@ -32,7 +32,7 @@ export function deadlockCases(ctx: SuiteContext): void {
       expect(read(probe, 0)).toBe(1);
     });
 
-    it('a root waiting on an async task throws DeadlockError with the host-Promise hint', () => {
+    it.runIf(factory.asyncTasksInBlockOn !== true)('a root waiting on an async task throws DeadlockError with the host-Promise hint', () => {
       const rt = ctx.runtime();
       const error = thrownBy(() => rt.blockOn(joinAsyncTask, 1));
       expect(error).toBeInstanceOf(DeadlockError);
@@ -41,11 +41,17 @@ export function deadlockCases(ctx: SuiteContext): void {
       expect((error as Error).message).toMatch(/run\(/);
     });
 
-    it('an async root in the synchronous blockOn throws DeadlockError with the hint', () => {
+    it.runIf(factory.asyncTasksInBlockOn !== true)('an async root in the synchronous blockOn throws DeadlockError with the hint', () => {
       const rt = ctx.runtime();
       const error = thrownBy(() => rt.blockOn(asyncDouble, 1));
       expect(error).toBeInstanceOf(DeadlockError);
       expect(error).toMatchObject({ hostPromise: true });
+    });
+
+    it.runIf(factory.asyncTasksInBlockOn === true)('a root waiting on an async task, and an async root, complete: other threads run them', () => {
+      const rt = ctx.runtime();
+      expect(rt.blockOn(joinAsyncTask, 1)).toBe(2);
+      expect(rt.blockOn(asyncDouble, 2)).toBe(4);
     });
 
     it('the runtime is still usable after a DeadlockError', () => {

@@ -1,6 +1,6 @@
 import { Handle, JoinError, Mutex, Notify, RuntimeShutdownError, Semaphore, mpsc, oneshot, spawn, yieldNow } from '@tide/core';
 import { describe, expect } from 'vitest';
-import { createProbe, read, store, waitNonZero, type Probe } from '../probe.js';
+import { createProbe, read, store, waitAtLeast, waitNonZero, type Probe } from '../probe.js';
 import {
   addNumbers,
   blockingGate,
@@ -30,9 +30,10 @@ export function shutdownCases(ctx: SuiteContext): void {
 
   /** Waits until counter `slot` reached `count` (drives a caller-driven runtime, else waits on the probe). */
   const waitFor = (rt: RuntimeUnderTest, probe: Probe, slot: number, count = 1): void => {
-    for (let i = 0; i < 1_000 && read(probe, slot) < count; i++) {
-      if (factory.drivenByCaller) ctx.drive(rt);
-      else waitNonZero(probe, slot);
+    if (factory.drivenByCaller) {
+      for (let i = 0; i < 1_000 && read(probe, slot) < count; i++) ctx.drive(rt);
+    } else {
+      waitAtLeast(probe, slot, count);
     }
     expect(read(probe, slot)).toBeGreaterThanOrEqual(count);
   };

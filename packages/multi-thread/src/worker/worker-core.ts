@@ -15,21 +15,22 @@ import {
 } from '@tide/core';
 import {
   BlockingPool,
+  InjectQueue,
   LocalScheduler,
   Outcome,
   blockOnLoop,
+  describeThrown as describe,
+  encodeThrown,
   lookupTaskRef,
   resolveTaskRef,
   type Driver,
   type DriverFactory,
   type Parker,
 } from '@tide/core/driver';
-import { describe, encodeThrown } from '../core-candidates/error-codec.js';
 import { MultiThreadHandle, checkSendable, type HandleBackend } from '../handle.js';
 import { readMetrics } from '../metrics.js';
 import type { LocalQueue } from '../queue/local-queue.js';
 import { Uncodable } from '../shared/codec.js';
-import { SharedInbox } from '../shared/inbox.js';
 import {
   C,
   INLINE,
@@ -61,6 +62,8 @@ type AnyTaskRef = TaskRef<unknown[], unknown, string>;
  */
 const MAX_SPIN_MS = 0.05;
 const SPIN_WHEN_GAP_MS = 0.02;
+/** How often a worker whose aborted async tasks have not returned yet looks whether they have (ms). */
+const LINGER_RECHECK_MS = 10;
 /** Longest synchronous slice while async tasks or host IO wait for the event loop (ms). */
 const SLICE_MS = 2;
 
@@ -109,8 +112,10 @@ export class WorkerCore implements HandleBackend, OriginHost {
   private readonly fns: (TaskFn | undefined)[] = [];
   private readonly mailbox = new Map<number, MailboxResult>();
   private readonly pinned: { slot: number; args: unknown[] }[] = [];
+  /** Shared tasks that finished and are not reported yet: slot, cell, slot, cell, … */
+  private readonly finished: (number | Cell)[] = [];
   private readonly scratch = new Int32Array(LOCAL_QUEUE_CAPACITY + 1);
-  private readonly inbox = new SharedInbox();
+  private readonly inbox: InjectQueue;
   private readonly blocks: Int32Array;
   private readonly stateAt: number;
   private readonly maxSearching: number;
@@ -162,6 +167,7 @@ export class WorkerCore implements HandleBackend, OriginHost {
       onUnhandledError: (error) => this.reportUnhandled(error),
     });
     this.origin = new TaskOrigin(this.shared, init.index, this, this);
+    this.inbox = new InjectQueue(this.parker);
     this.abortEpoch = Atomics.load(this.blocks, this.shared.memory.workerWord(init.index, W.AbortEpoch));
     const cx = {
       parker: this.parker,
@@ -265,7 +271,7 @@ export class WorkerCore implements HandleBackend, OriginHost {
   /** A transferable handle whose spawns arrive on this worker. */
   share(): SharedHandle {
     this.kick();
-    return this.inbox.share({ id: this.id, flavor: 'multi_thread', name: this.name, drivers: this.driverNames }, this.parker);
+    return this.inbox.share({ id: this.id, flavor: 'multi_thread', name: this.name, drivers: this.driverNames, runsRemoteBlockOn: true });
   }
 
   /** Enters this runtime's context on this thread. */
@@ -273,15 +279,10 @@ export class WorkerCore implements HandleBackend, OriginHost {
     return new EnterGuard(this);
   }
 
-  /** Spawns a task by name (a shared handle's request). */
-  spawn(url: string, name: string, args: unknown[]): Cell {
-    if (this.stopped) return this.cancelled();
-    return this.origin.spawn(url, name, args);
-  }
-
-  /** Runs a task by name on the blocking pool (a shared handle's request). */
-  spawnBlocking(url: string, name: string, args: unknown[]): Cell {
-    return this.spawnBlockingRef({ kind: 'tide.task-ref', url, name, fn: () => undefined }, args);
+  /** Starts a task a shared handle asked for (by module URL and name; see core's `InjectTarget`). */
+  spawnByName(url: string, name: string, args: unknown[], blocking: boolean): Cell {
+    const ref: AnyTaskRef = { kind: 'tide.task-ref', url, name, fn: () => undefined };
+    return blocking ? this.spawnBlockingRef(ref, args) : this.spawnRef(ref, args);
   }
 
   private cancelled(): Cell {
@@ -333,7 +334,28 @@ export class WorkerCore implements HandleBackend, OriginHost {
   /** The local task running shared task `slot` finished: report it to the task's origin. */
   finishShared(slot: number, cell: Cell): void {
     this.running.delete(slot);
-    this.completeWith(slot, cell.outcome, cell.result);
+    // Reported after the scheduler is done with the task (it is still counted alive while its
+    // joiner is woken), see flushFinished.
+    this.finished.push(slot, cell);
+    if (!this.inSlice) this.kick();
+  }
+
+  /**
+   * Reports the shared tasks that finished to their origins, after publishing this worker's
+   * counters: whoever observes a completion then sees what the task did (the blocking threads it
+   * used, the parks it caused, its own end).
+   */
+  private flushFinished(): number {
+    const finished = this.finished;
+    if (finished.length === 0) return 0;
+    this.publishMetrics();
+    for (let i = 0; i < finished.length; i += 2) {
+      const cell = finished[i + 1] as Cell;
+      this.completeWith(finished[i] as number, cell.outcome, cell.result);
+    }
+    const n = finished.length / 2;
+    finished.length = 0;
+    return n;
   }
 
   private claim(slot: number): boolean {
@@ -630,6 +652,7 @@ export class WorkerCore implements HandleBackend, OriginHost {
       }
     }
     const ran = this.scheduler.runBatch(this.init.eventInterval);
+    done += this.flushFinished();
     done += ran;
     this.ticks += ran;
     if (done === 0 || this.ticks >= this.init.eventInterval) {
@@ -675,7 +698,7 @@ export class WorkerCore implements HandleBackend, OriginHost {
     const control = this.shared.memory.control;
     if (Atomics.load(control, C.Searching) >= this.maxSearching) return this.hasWork();
     if (this.parker.notified) {
-      this.parker.park(0);
+      if (this.parker.park(0)) this.unparks++;
       return true;
     }
     Atomics.add(control, C.Searching, 1);
@@ -685,8 +708,8 @@ export class WorkerCore implements HandleBackend, OriginHost {
     const end = performance.now() + budget;
     do {
       if (this.parker.notified) {
-        // Consume the wake-up: whatever it announced, the next step sees it.
-        this.parker.park(0);
+        // Consume the wake-up (another thread woke this one): the next step sees what it announced.
+        if (this.parker.park(0)) this.unparks++;
         found = true;
         break;
       }
@@ -756,7 +779,11 @@ export class WorkerCore implements HandleBackend, OriginHost {
       this.scheduleSlice();
       return;
     }
-    const timeout = this.driverTimeout();
+    // An aborted async task is settled at once, but its promise may still be running, and nothing
+    // wakes this thread when it ends: look again shortly until it did (then the worker can park
+    // synchronously, and count as quiet for the owner's deadlock detection).
+    const lingering = this.scheduler.asyncInFlight > this.scheduler.aliveTasks;
+    const timeout = lingering ? Math.min(this.driverTimeout(), LINGER_RECHECK_MS) : this.driverTimeout();
     const controller = new AbortController();
     const timer = timeout === Infinity ? undefined : setTimeout(() => controller.abort(), Math.max(0, Math.ceil(timeout)));
     void this.parker.parkAsync(Infinity, controller.signal).then((unparked) => {
@@ -827,6 +854,17 @@ export class WorkerCore implements HandleBackend, OriginHost {
     }
   }
 
+  private shutDrivers(): void {
+    this.driversShut = true;
+    for (const driver of this.drivers) {
+      try {
+        driver.shutdown();
+      } catch (error) {
+        console.error('[tide] a driver failed to shut down', error);
+      }
+    }
+  }
+
   /** Stops the worker: cancels its tasks, runs the stop hook, shuts its drivers and pool, acknowledges. */
   shutdown(timeoutMs: number): void {
     if (this.stopped) return;
@@ -835,22 +873,18 @@ export class WorkerCore implements HandleBackend, OriginHost {
     this.inbox.close(this);
     // Every task is cancelled at its suspension point; shared tasks report it to their origins.
     this.scheduler.shutdown();
+    this.flushFinished();
     for (const { slot } of this.pinned.splice(0)) this.completeWith(slot, Outcome.Cancelled, undefined);
     this.origin.cancelAll();
+    // The drivers go with the tasks (their pending registrations fail with RuntimeShutdownError),
+    // before the owner is told: `shutdownTimeout(0)` returns with every driver shut down.
+    this.shutDrivers();
     this.publishMetrics();
     const control = this.shared.memory.control;
     Atomics.add(control, C.Cancelled, 1);
     Atomics.notify(control, C.Cancelled);
     this.shared.parkers[0]!.unpark();
     const finish = (): void => {
-      this.driversShut = true;
-      for (const driver of this.drivers) {
-        try {
-          driver.shutdown();
-        } catch (error) {
-          console.error('[tide] a driver failed to shut down', error);
-        }
-      }
       this.pool?.shutdown(timeoutMs);
       this.inbox.dispose();
       this.publishMetrics();

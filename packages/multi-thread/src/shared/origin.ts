@@ -1,6 +1,5 @@
 import { JoinError, JoinHandle, NotSendableError } from '@tide/core';
-import { Outcome, type RuntimeCore, type TaskOwner } from '@tide/core/driver';
-import { decodeThrown, describe, type EncodedThrown } from '../core-candidates/error-codec.js';
+import { Outcome, decodeThrown, describeThrown as describe, type EncodedThrown, type RuntimeCore, type TaskOwner } from '@tide/core/driver';
 import { Uncodable } from './codec.js';
 import { HEAP_MAX_PAYLOAD, INLINE, MAILBOX, S, SlotState, STATE_BITS, STATE_MASK, W, runningState } from './layout.js';
 import type { Shared } from './shared.js';

@@ -14,19 +14,10 @@ function factory(workers: number): RuntimeFactory {
     pausedClock: false,
     drivenByCaller: false,
     handleBlockOnDrivesDrivers: true,
+    asyncTasksInBlockOn: true,
     build: (options) => adapter.buildWith(workers, options),
     ...(workers === 2 ? { moduleUrl: adapterUrl.href } : {}),
-    knownBugs: [
-      // BUG (core): Handle.fromShared() on a blocking thread gives core's RemoteHandle, whose blockOn
-      // runs the task on that thread without drivers (right for current-thread). For a multi-thread
-      // runtime it should send the task to the pool and wait for it (the workers drive timers).
-      'sleep_from_blocking',
-      // NOT A BUG (suite): on this flavor async tasks run inside a synchronous blockOn (workers
-      // drive them), so these roots complete instead of deadlocking. The suite should gate the two
-      // cases on a capability (asyncInBlockOn, or drivenByCaller).
-      'a root waiting on an async task throws DeadlockError',
-      'an async root in the synchronous blockOn throws DeadlockError',
-    ],
+    knownBugs: [],
   };
 }
 

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { JoinError, RuntimeShutdownError } from '@tide/core';
-import { api, fx, settle, time, waitSync } from './test-support.js';
+import { api, fx, settle, time, waitSync } from './test-support/runtime.js';
 
 const child = fileURLToPath(new URL('../test-fixtures/exit-child.mjs', import.meta.url));
 

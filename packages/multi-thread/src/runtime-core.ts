@@ -17,20 +17,24 @@ import {
 } from '@tide/core';
 import {
   BlockingPool,
+  InjectQueue,
   LocalScheduler,
   Outcome,
+  allocateRuntimeId,
   blockOnLoop,
+  decodeThrown,
+  describeThrown as describe,
+  encodeThrown,
+  type EncodedThrown,
+  workerExecArgv,
   isDrivingOrInTask,
   toSendable,
   type Driver,
   type DriverFactory,
   type Parker,
 } from '@tide/core/driver';
-import { decodeThrown, describe, encodeThrown, type EncodedThrown } from './core-candidates/error-codec.js';
-import { allocateRuntimeId } from './core-candidates/runtime-id.js';
 import { MultiThreadHandle, checkSendable, type HandleBackend } from './handle.js';
 import { readMetrics } from './metrics.js';
-import { SharedInbox, type InboxTarget } from './shared/inbox.js';
 import { C, INLINE, MAILBOX, S, SlotState, STATE_BITS, STATE_MASK, W, WorkerState } from './shared/layout.js';
 import { SharedMemory } from './shared/memory.js';
 import { RemoteTask, TaskOrigin, type MailboxResult, type OriginHost } from './shared/origin.js';
@@ -73,7 +77,6 @@ interface WorkerSlot {
 const EMPTY = 0;
 const PARKED = 1;
 const NOTIFIED = 2;
-const STAGE = 64;
 /** How long `build()` waits for the workers to start (ms). */
 const START_TIMEOUT_MS = 60_000;
 /** How long the runtime must stay quiescent before a blocked `blockOn` is declared deadlocked (ms). */
@@ -90,21 +93,6 @@ const MAX_BLOCK_ON_SPIN_MS = 0.1;
 const SPIN_WHEN_ROUND_TRIP_MS = 0.03;
 const noop = (): void => {};
 
-/**
- * The worker's Node options when the builder gave none: inherited (Node's default), except that
- * `--input-type` is dropped (`node --input-type=module -e ...` passes it on, and a worker with a
- * file entry refuses to start with it).
- */
-function defaultExecArgv(): string[] | undefined {
-  if (!process.execArgv.some((arg) => arg.startsWith('--input-type'))) return undefined;
-  const argv: string[] = [];
-  for (let i = 0; i < process.execArgv.length; i++) {
-    const arg = process.execArgv[i]!;
-    if (arg === '--input-type') i++;
-    else if (!arg.startsWith('--input-type=')) argv.push(arg);
-  }
-  return argv;
-}
 
 /**
  * The state a multi-thread runtime keeps on the thread that built it (the owner): the worker
@@ -113,20 +101,18 @@ function defaultExecArgv(): string[] | undefined {
  *
  * @internal
  */
-export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
+export class MultiThreadCore implements HandleBackend, OriginHost {
   readonly id = allocateRuntimeId();
   readonly shared: Shared;
   readonly parker: Parker;
   readonly origin: TaskOrigin;
-  readonly inbox = new SharedInbox();
+  readonly inbox: InjectQueue;
   readonly driverNames: readonly string[];
   handle!: MultiThreadHandle<string>;
   isShutdown = false;
   private readonly parkerWords: Int32Array;
   private readonly workerUrl: URL;
   private readonly slots: (WorkerSlot | undefined)[] = [];
-  private readonly staged: number[] = [];
-  private flushScheduled = false;
   private readonly mailbox = new Map<number, MailboxResult>();
   private pool: BlockingPool | undefined;
   private pumpArmed = false;
@@ -157,6 +143,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
     this.parkerWords = new Int32Array(this.parker.buffer);
     this.driverNames = config.drivers.map((f) => f.name);
     this.origin = new TaskOrigin(this.shared, 0, this, this);
+    this.inbox = new InjectQueue(this.parker);
     this.keepAlive = setInterval(noop, 2 ** 30);
     this.keepAlive.unref();
     for (let w = 1; w <= config.workerThreads; w++) this.slots[w] = this.startWorker(w);
@@ -266,7 +253,6 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
     const cell = this.spawnRef(ref, args);
     cell.observed = true;
     const start = performance.now();
-    this.flush();
     const control = this.shared.memory.control;
     Atomics.store(control, C.OwnerBlocking, 1);
     let deadlocked: boolean;
@@ -340,37 +326,28 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
 
   /** A transferable handle whose requests arrive on this thread. */
   share(): SharedHandle {
-    const shared = this.inbox.share({ id: this.id, flavor: 'multi_thread', name: this.config.name, drivers: this.driverNames }, this.parker);
+    const shared = this.inbox.share({ id: this.id, flavor: 'multi_thread', name: this.config.name, drivers: this.driverNames, runsRemoteBlockOn: true });
     this.armPump();
     return shared;
   }
 
-  // ---- InboxTarget ----
+  // ---- InjectTarget ----
 
-  /** Spawns a task a shared handle asked for. */
-  spawn(url: string, name: string, args: unknown[]): Cell {
-    if (this.isShutdown) return this.cancelled();
-    if (!this.preloaded.has(url)) this.preloadEverywhere(url);
-    const cell = this.origin.spawn(url, name, args);
-    this.afterSpawn();
-    return cell;
-  }
-
-  /** Runs a task a shared handle asked for on the blocking pool. */
-  spawnBlocking(url: string, name: string, args: unknown[]): Cell {
-    return this.spawnBlockingRef({ kind: 'tide.task-ref', url, name, fn: noop } as unknown as AnyTaskRef, args);
+  /** Starts a task a shared handle asked for (by module URL and name: it goes on to a worker). */
+  spawnByName(url: string, name: string, args: unknown[], blocking: boolean): Cell {
+    const ref = { kind: 'tide.task-ref', url, name, fn: noop } as unknown as AnyTaskRef;
+    return blocking ? this.spawnBlockingRef(ref, args) : this.spawnRef(ref, args);
   }
 
   // ---- OriginHost ----
 
-  /** Stages a queued slot; staged slots reach the global queue in batches. */
+  /**
+   * Puts a queued slot on the global queue at once and wakes a parked worker if none is looking
+   * for work: a spawned task starts while this thread keeps running (or blocks), as in Tokio.
+   */
   publish(slot: number): void {
-    this.staged.push(slot);
-    if (this.staged.length >= STAGE) this.flush();
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      queueMicrotask(this.flushTask);
-    }
+    this.shared.global.push(slot);
+    this.shared.wakeIdle(1);
   }
 
   /** A live worker to pin a task to (round robin), or -1. */
@@ -409,21 +386,6 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
 
   // ---- the owner's loop ----
 
-  private readonly flushTask = (): void => {
-    this.flushScheduled = false;
-    this.flush();
-  };
-
-  /** Pushes staged slots to the global queue and wakes parked workers. */
-  flush(): void {
-    const staged = this.staged;
-    const n = staged.length;
-    if (n === 0) return;
-    this.shared.global.pushBatch(staged, n);
-    staged.length = 0;
-    this.shared.wakeIdle(n);
-  }
-
   private afterSpawn(): void {
     this.armPump();
     if (!this.keptAlive) {
@@ -437,7 +399,6 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
    * posted results, dead workers, shared-handle requests, blocking results. Returns how much.
    */
   turn(): number {
-    if (this.staged.length > 0) this.flush();
     let n = this.origin.drain();
     n += this.readWorkerMail(false);
     n += this.inbox.drain(this);
@@ -454,7 +415,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
     const shared = this.shared;
     const memory = shared.memory;
     const blocks = memory.workerBlocks;
-    if (shared.global.length > 0 || this.origin.ready || this.origin.hasBacklog || this.staged.length > 0) return null;
+    if (shared.global.length > 0 || this.origin.ready || this.origin.hasBacklog) return null;
     if (this.inbox.hasRemotes || this.mailbox.size > 0) return null;
     if (this.pool !== undefined && (this.pool.busy > 0 || this.pool.queueDepth > 0)) return null;
     const epochs: number[] = [];
@@ -562,9 +523,10 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
       threadKeepAliveMs: config.threadKeepAliveMs,
       onThreadStart: config.onThreadStart,
       onThreadStop: config.onThreadStop,
+      exitWords: { exited: memory.workerWord(index, W.Exited), exitCode: memory.workerWord(index, W.ExitCode), ownerMail: memory.workerWord(index, W.OwnerMail) },
       preload: [...this.preloaded],
     };
-    const execArgv = config.execArgv !== undefined ? [...config.execArgv] : defaultExecArgv();
+    const execArgv = config.execArgv !== undefined ? [...config.execArgv] : workerExecArgv();
     const worker = new Worker(this.workerUrl, {
       workerData: init,
       transferList: [port2],
@@ -704,7 +666,6 @@ export class MultiThreadCore implements HandleBackend, OriginHost, InboxTarget {
     const shared = this.shared;
     const control = shared.memory.control;
     const start = performance.now();
-    this.flush();
     this.inbox.close(this);
     Atomics.store(control, C.Status, 1);
     const live: WorkerSlot[] = [];

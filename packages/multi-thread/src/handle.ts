@@ -16,8 +16,7 @@ import {
   type TaskOutput,
   type TaskRef,
 } from '@tide/core';
-import { assertSendableArgs, type RuntimeCore } from '@tide/core/driver';
-import { describe } from './core-candidates/error-codec.js';
+import { assertSendableArgs, describeThrown as describe, type RuntimeCore } from '@tide/core/driver';
 
 /**
  * `spawn` on a multi-thread runtime with drivers `D`: a TaskRef, whose requirements must be in

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JoinHandle } from '@tide/core';
 import type { MultiThreadRuntime as Runtime } from './index.js';
-import { api, fx } from './test-support.js';
+import { api, fx } from './test-support/runtime.js';
 
 const N = 100_000;
 

@@ -2,7 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MultiThreadRuntime as Runtime } from './index.js';
-import { api, fx, time } from './test-support.js';
+import { api, fx, time } from './test-support/runtime.js';
 
 describe('shared handles and idling', () => {
   let rt: Runtime<'time'>;

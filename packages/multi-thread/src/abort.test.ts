@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadlockError, JoinError } from '@tide/core';
 import type { MultiThreadRuntime as Runtime } from './index.js';
-import { api, fx, settle, time, waitFor, waitSync } from './test-support.js';
+import { api, fx, settle, time, waitFor, waitSync } from './test-support/runtime.js';
 
 function expectCancelled(result: { ok: boolean; error?: unknown }): void {
   expect(result.ok).toBe(false);

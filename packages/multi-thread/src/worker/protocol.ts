@@ -35,6 +35,11 @@ export interface WorkerInit {
   readonly threadKeepAliveMs: number;
   readonly onThreadStart: HookRef | undefined;
   readonly onThreadStop: HookRef | undefined;
+  /**
+   * Where in `buffers.workerBlocks` this worker's exit hook reports (the `W.Exited`, `W.ExitCode`
+   * and `W.OwnerMail` words), so the entry script needs no import to install it.
+   */
+  readonly exitWords: { readonly exited: number; readonly exitCode: number; readonly ownerMail: number };
   /** Modules of tasks spawned so far: import them ahead of their first task (a replacement worker). */
   readonly preload: readonly string[];
 }

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JoinError, WorkerExitedError, type JoinHandle } from '@tide/core';
 import type { MultiThreadRuntime as Runtime } from './index.js';
-import { api, fx, settle, waitFor } from './test-support.js';
+import { api, fx, settle, waitFor } from './test-support/runtime.js';
 
 function panicCause(result: { ok: boolean; error?: unknown }): unknown {
   expect(result.ok).toBe(false);

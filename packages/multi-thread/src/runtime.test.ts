@@ -4,7 +4,7 @@ import { threadId } from 'node:worker_threads';
 import { Handle, JoinError, NotSendableError, type JoinHandle } from '@tide/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MultiThreadRuntime as Runtime } from './index.js';
-import { api, fx, settle, time } from './test-support.js';
+import { api, fx, settle, time } from './test-support/runtime.js';
 
 const { MultiThreadRuntime } = api;
 

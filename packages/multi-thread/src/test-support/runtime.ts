@@ -1,11 +1,11 @@
 // Shared by the tests (not part of the package: tsup only builds index and the worker entry).
 // Worker threads load built JavaScript, so the tests use the package's dist (turbo builds it
 // first) and the plain-JavaScript fixtures, never the TypeScript sources.
-import type * as Api from './index.js';
-import type * as Fixtures from '../test-fixtures/tasks.js';
+import type * as Api from '../index.js';
+import type * as Fixtures from '../../test-fixtures/tasks.js';
 
-export const api = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof Api;
-export const fx = (await import(new URL('../test-fixtures/tasks.js', import.meta.url).href)) as typeof Fixtures;
+export const api = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof Api;
+export const fx = (await import(new URL('../../test-fixtures/tasks.js', import.meta.url).href)) as typeof Fixtures;
 export const time = (await import('@tide/time-driver'));
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));

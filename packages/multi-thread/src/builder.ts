@@ -103,7 +103,7 @@ export class MultiThreadBuilder<Drivers extends string = never> {
     return this;
   }
 
-  /** A TaskRef each worker thread runs (with `args`) when the runtime shuts down, after its tasks were cancelled. */
+  /** A TaskRef each worker thread runs (with `args`) when the runtime shuts down, after its tasks were cancelled and its drivers shut down. */
   onThreadStop<A extends unknown[]>(task: TaskRef<A, unknown, string>, ...args: A): this {
     this.stopHook = hookRef('onThreadStop', task, args);
     return this;

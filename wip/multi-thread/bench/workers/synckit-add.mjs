@@ -1,3 +1,0 @@
-import { runAsWorker } from 'synckit';
-
-runAsWorker((a, b) => a + b);
