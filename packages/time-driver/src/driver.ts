@@ -1,7 +1,6 @@
 import { currentDriver, defineDriver, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
 import { Clock } from './clock.js';
 import { ClockError } from './errors.js';
-import { IndexWheel } from './wheel/index-wheel.js';
 import { TimingWheel } from './wheel/timing-wheel.js';
 import type { TimerEntry } from './wheel/entry.js';
 
@@ -30,10 +29,6 @@ export interface TimerTarget {
 export class TimeDriver implements Driver<'time'> {
   readonly name = 'time' as const;
   readonly clock: Clock;
-  // Sleeps (and everything built on them) live in the index wheel: no object per timer, no
-  // pointer writes per insert/cancel. The object wheel keeps the entries that callers schedule
-  // themselves with `schedule(entry, tick)`.
-  private readonly timers = new IndexWheel<TimerTarget>();
   private readonly wheel = new TimingWheel<TimerTarget>();
   private readonly origin: number;
   private readonly parker: Parker;
@@ -59,7 +54,7 @@ export class TimeDriver implements Driver<'time'> {
 
   /** Live timers in the wheel. */
   get timerCount(): number {
-    return this.timers.size + this.wheel.size;
+    return this.wheel.size;
   }
 
   /**
@@ -68,19 +63,7 @@ export class TimeDriver implements Driver<'time'> {
    * turn, as in Tokio, which saves a clock read per poll.
    */
   get elapsedTick(): number {
-    return this.timers.elapsed;
-  }
-
-  /** @internal Registers `target` to fire at `tick`; returns its id (forget it once it fires). */
-  insertTimer(target: TimerTarget, tick: number): number {
-    const id = this.timers.insert(tick, target);
-    this.requestTurn();
-    return id;
-  }
-
-  /** @internal Removes the timer `id` of `target` (O(1); a stale id is ignored). */
-  cancelTimer(id: number, target: TimerTarget): void {
-    this.timers.cancel(id, target);
+    return this.wheel.elapsed;
   }
 
   /** The wheel tick (ms since the driver started) of clock time `ms`, rounded up. */
@@ -116,17 +99,14 @@ export class TimeDriver implements Driver<'time'> {
   /** Fires every timer whose deadline has passed, in deadline order. */
   turn(): number {
     if (this.shut) return 0;
-    // Idle wheels need no clock read (a frozen clock is free to read, and keeps wheel time exact).
-    if (this.timers.size === 0 && this.wheel.size === 0 && !this.clock.isPaused) return 0;
-    const now = this.nowTick();
-    let fired = this.timers.advance(now, fireTarget);
-    if (this.wheel.size !== 0) fired += this.wheel.advance(now, fireEntry);
-    return fired;
+    // An idle wheel needs no clock read (a frozen clock is free to read, and keeps wheel time exact).
+    if (this.wheel.size === 0 && !this.clock.isPaused) return 0;
+    return this.wheel.advance(this.nowTick(), fireEntry);
   }
 
   /** Milliseconds until the next timer (0 if one is due; Infinity with none, or while the clock is frozen). */
   parkTimeout(): number {
-    const next = this.nextDeadline();
+    const next = this.wheel.nextDeadline();
     if (next === undefined) return Infinity;
     const wait = this.timeOfTick(next) - this.clock.now();
     if (wait <= 0) return 0;
@@ -136,14 +116,7 @@ export class TimeDriver implements Driver<'time'> {
 
   /** True while timers are registered. */
   hasPendingWork(): boolean {
-    return !this.shut && this.timerCount > 0;
-  }
-
-  /** The earlier of the two wheels' next deadlines. */
-  private nextDeadline(): number | undefined {
-    const a = this.timers.nextDeadline();
-    const b = this.wheel.size === 0 ? undefined : this.wheel.nextDeadline();
-    return a === undefined ? b : b === undefined || a <= b ? a : b;
+    return !this.shut && this.wheel.size > 0;
   }
 
   /**
@@ -152,7 +125,7 @@ export class TimeDriver implements Driver<'time'> {
    */
   onIdle(blockingBusy: boolean): boolean {
     if (!this.clock.isPaused || blockingBusy || this.shut) return false;
-    const next = this.nextDeadline();
+    const next = this.wheel.nextDeadline();
     if (next === undefined) return false;
     this.clock.advanceTo(this.timeOfTick(next));
     this.turn();
@@ -213,17 +186,8 @@ export class TimeDriver implements Driver<'time'> {
     if (this.shut) return;
     this.shut = true;
     clearTimeout(this.hostTimer);
-    this.timers.drain(shutdownTarget);
     this.wheel.drain(shutdownEntry);
   }
-}
-
-function fireTarget(target: TimerTarget): void {
-  target.fire();
-}
-
-function shutdownTarget(target: TimerTarget): void {
-  target.shutdown();
 }
 
 function fireEntry(entry: TimerEntry<TimerTarget>): void {

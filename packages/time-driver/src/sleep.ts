@@ -12,7 +12,7 @@ import {
 import { currentTimeDriver, type TimeDriver, type TimerTarget } from './driver.js';
 import { checkDuration } from './duration.js';
 import { Instant } from './instant.js';
-import { TimerEntry, UNLINKED } from './wheel/entry.js';
+import { TimerEntry } from './wheel/entry.js';
 
 const FIRED = 1;
 const SHUT = 2;
@@ -29,34 +29,14 @@ export class Sleep extends TimerEntry<TimerTarget> implements TideFuture<void, '
   /** Phantom requirement marker; never set. */
   declare readonly __requires?: (_: never) => 'time';
   private readonly driver: TimeDriver;
-  private waker: Waker | null;
-  private flags: number;
-  // Id of this sleep's timer in the driver's index wheel, -1 while it has none.
-  private timer: number;
+  private waker: Waker | null = null;
+  private flags = 0;
 
   /** @internal Use `sleep` / `sleepUntil`. */
   constructor(driver: TimeDriver, deadlineMs: number) {
     super(driver.tickFor(deadlineMs), -1, undefined as unknown as TimerTarget);
     this.payload = this;
     this.driver = driver;
-    this.waker = null;
-    this.flags = 0;
-    this.timer = -1;
-  }
-
-  /** Whether the timer is registered with the driver (not fired, not cancelled). */
-  override get isScheduled(): boolean {
-    return this.timer >= 0 || this.level !== UNLINKED;
-  }
-
-  /** Leaves the driver's wheel (idempotent). */
-  private unregister(): void {
-    if (this.timer >= 0) {
-      this.driver.cancelTimer(this.timer, this);
-      this.timer = -1;
-    }
-    // Only if a caller scheduled the sleep as an entry of its own (`driver.schedule`).
-    if (this.level !== UNLINKED) this.driver.cancel(this);
   }
 
   /** When the sleep completes. */
@@ -73,39 +53,37 @@ export class Sleep extends TimerEntry<TimerTarget> implements TideFuture<void, '
   poll(cx: Context): Poll<void> {
     const driver = this.driver;
     if ((this.flags & SHUT) !== 0 || driver.isShutdown) {
-      this.unregister();
+      driver.cancel(this);
       throw new RuntimeShutdownError('this timer');
     }
     // Compared with the wheel's time (the last turn), not a fresh clock read: a deadline that
     // passed since then is registered and fires on the next turn (Tokio does the same).
     if ((this.flags & FIRED) !== 0 || this.deadline <= driver.elapsedTick) {
-      this.unregister();
+      driver.cancel(this);
       this.flags |= FIRED;
       return undefined;
     }
     this.waker = cx.waker;
-    if (this.timer < 0 && this.level === UNLINKED) this.timer = driver.insertTimer(this, this.deadline);
+    if (!this.isScheduled) driver.schedule(this, this.deadline);
     return PENDING;
   }
 
   /** Moves the deadline (re-registers if it was pending). */
   reset(deadline: Instant): void {
-    this.unregister();
+    this.driver.cancel(this);
     this.flags &= ~FIRED;
     this.deadline = this.driver.tickFor(deadline.ms);
-    if (this.waker !== null) this.timer = this.driver.insertTimer(this, this.deadline);
+    if (this.waker !== null) this.driver.schedule(this, this.deadline);
   }
 
   /** @internal The wheel reached the deadline. */
   fire(): void {
-    this.timer = -1;
     this.flags |= FIRED;
     this.waker?.wake();
   }
 
   /** @internal The driver shut down. */
   shutdown(): void {
-    this.timer = -1;
     this.flags |= SHUT;
     this.waker?.wake();
   }
@@ -125,7 +103,7 @@ export class Sleep extends TimerEntry<TimerTarget> implements TideFuture<void, '
 
   /** Removes the timer from the wheel (the task waiting on it was aborted). */
   [Symbol.dispose](): void {
-    this.unregister();
+    this.driver.cancel(this);
     this.waker = null;
   }
 }
