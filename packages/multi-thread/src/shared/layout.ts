@@ -187,7 +187,7 @@ export const Q = {
 // ---- sizes ----
 
 /** Slots of the owner's segment. */
-export const OWNER_SLOTS = 1 << 16;
+export const OWNER_SLOTS = 1 << 17;
 /** Slots of a worker's segment (smaller with many workers). */
 export function workerSlots(workers: number): number {
   const per = Math.floor((1 << 20) / workers);
