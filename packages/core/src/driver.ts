@@ -25,6 +25,7 @@ export { blockOnLoop, type BlockOnHooks } from './scheduler/block-on.js';
 export { Outcome, allocateTaskId, type TaskOwner } from './task/join-handle.js';
 export type { RuntimeCore } from './runtime/runtime-core.js';
 export { allocateRuntimeId } from './runtime/runtime-id.js';
+export { RuntimeBuilderBase, positiveInteger, type CommonRuntimeConfig } from './runtime/builder-base.js';
 export { InjectQueue, type InjectTarget, type InjectByNameTarget } from './runtime/inject-queue.js';
 export type { InjectMessage, DoneMessage } from './runtime/inject-protocol.js';
 export { RemoteHandle, assertSendableArgs } from './context/remote-handle.js';

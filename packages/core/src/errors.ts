@@ -22,6 +22,7 @@ export type TideErrorCode =
   | 'E_TASK_NOT_FOUND'
   | 'E_INVALID_TASK'
   | 'E_SEMAPHORE_CLOSED'
+  | 'E_DRIVER_ALREADY_ENABLED'
   // Drivers and plugins define their own codes.
   | (string & {});
 
@@ -258,6 +259,19 @@ export class InvalidTaskError extends TideError {
   /** @param got - what was passed. */
   constructor(got: unknown, expected = 'a generator function, an async function, a plain function or a TaskRef') {
     super(`expected ${expected}, got ${describe(got)}`);
+  }
+}
+
+/**
+ * Thrown by a runtime builder's `enable(factory)` when a driver of the same name is already
+ * enabled: each runtime has at most one driver per requirement name.
+ */
+export class DriverAlreadyEnabledError extends TideError {
+  /** Always `E_DRIVER_ALREADY_ENABLED`. */
+  readonly code = 'E_DRIVER_ALREADY_ENABLED' as const;
+  /** @param driver - the driver's requirement name. */
+  constructor(readonly driver: string) {
+    super(`the '${driver}' driver is already enabled on this builder; enable each driver once (pass its options to that one call)`);
   }
 }
 

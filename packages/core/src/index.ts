@@ -53,6 +53,7 @@ export {
   NotSendableError,
   TaskNotFoundError,
   InvalidTaskError,
+  DriverAlreadyEnabledError,
   type TideErrorCode,
   type JoinErrorKind,
 } from './errors.js';

@@ -1,29 +1,21 @@
-import { DriverDisabledError, JoinHandle, RuntimeShutdownError, type JoinError, type RuntimeMetrics, type TaskRef } from '@tide/core';
+import { DriverDisabledError, JoinHandle, RuntimeShutdownError, type RuntimeMetrics, type TaskRef } from '@tide/core';
 import {
   BlockingPool,
   InjectQueue,
   LocalScheduler,
   Outcome,
   Parker,
+  allocateRuntimeId,
   assertSendableArgs,
   type Driver,
-  type DriverFactory,
+  type CommonRuntimeConfig,
   type InjectTarget,
   type RuntimeCore,
 } from '@tide/core/driver';
 import type { CurrentThreadHandle } from './handle.js';
 
-let nextRuntimeId = 1;
-
-/** Settings of a current-thread runtime, gathered by the builder. */
-export interface CurrentThreadConfig {
-  readonly name: string | undefined;
-  readonly eventInterval: number;
-  readonly maxBlockingThreads: number;
-  readonly threadKeepAliveMs: number;
-  readonly onUnhandledError: ((error: JoinError) => void) | undefined;
-  readonly drivers: readonly DriverFactory[];
-}
+/** Settings of a current-thread runtime, gathered by the builder: the ones every flavor shares. */
+export type CurrentThreadConfig = CommonRuntimeConfig;
 
 type Cell = JoinHandle<unknown, string>;
 
@@ -32,7 +24,7 @@ type Cell = JoinHandle<unknown, string>;
  * blocking pool, parker and counters. The runtime and its handles are views over it.
  */
 export class CurrentThreadCore implements RuntimeCore, InjectTarget {
-  readonly id = nextRuntimeId++;
+  readonly id = allocateRuntimeId();
   readonly parker = new Parker();
   readonly scheduler: LocalScheduler;
   readonly inject: InjectQueue;

@@ -1,4 +1,4 @@
-import { DeadlockError, DriverNotDrivenError, FutureBase, NestedBlockOnError, PENDING, spawn, type Context, type Poll, type Waker } from '@tide/core';
+import { DeadlockError, DriverAlreadyEnabledError, DriverNotDrivenError, FutureBase, NestedBlockOnError, PENDING, spawn, type Context, type Poll, type Waker } from '@tide/core';
 import { currentDriver, defineDriver, type Driver, type DriverContext } from '@tide/core/driver';
 import { describe, expect, it } from 'vitest';
 import { CurrentThreadRuntime } from './runtime.js';
@@ -114,6 +114,7 @@ describe('CurrentThreadRuntime', () => {
     expect(() => CurrentThreadRuntime.builder().maxBlockingThreads(1.5)).toThrow(RangeError);
     expect(() => CurrentThreadRuntime.builder().threadKeepAlive(-1)).toThrow(RangeError);
     expect(() => CurrentThreadRuntime.builder().enable(eventDriver as never)).toThrow(TypeError);
+    expect(() => CurrentThreadRuntime.builder().enable(eventDriver(undefined)).enable(eventDriver(undefined))).toThrow(DriverAlreadyEnabledError);
     expect(() => CurrentThreadRuntime.builder().enable(eventDriver(undefined)).enable(eventDriver(undefined))).toThrow(/already enabled/);
   });
 

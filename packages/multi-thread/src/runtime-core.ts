@@ -30,7 +30,7 @@ import {
   isDrivingOrInTask,
   toSendable,
   type Driver,
-  type DriverFactory,
+  type CommonRuntimeConfig,
   type Parker,
 } from '@tide/core/driver';
 import { MultiThreadHandle, checkSendable, type HandleBackend } from './handle.js';
@@ -45,15 +45,9 @@ type Cell = JoinHandle<unknown, string>;
 type AnyTaskRef = TaskRef<unknown[], unknown, string>;
 
 /** Settings of a multi-thread runtime, gathered by the builder. */
-export interface MultiThreadConfig {
-  readonly name: string | undefined;
+export interface MultiThreadConfig extends CommonRuntimeConfig {
   readonly workerThreads: number;
-  readonly eventInterval: number;
   readonly globalQueueInterval: number;
-  readonly maxBlockingThreads: number;
-  readonly threadKeepAliveMs: number;
-  readonly onUnhandledError: ((error: JoinError) => void) | undefined;
-  readonly drivers: readonly DriverFactory[];
   readonly onThreadStart: HookRef | undefined;
   readonly onThreadStop: HookRef | undefined;
   readonly execArgv: readonly string[] | undefined;
