@@ -416,6 +416,10 @@ export class MultiThreadCore implements HandleBackend, OriginHost {
     for (let w = 1; w <= this.config.workerThreads; w++) {
       if (Atomics.load(blocks, memory.workerWord(w, W.State)) !== WorkerState.Parked) return null;
       if (Atomics.load(blocks, memory.workerWord(w, W.Quiet)) !== 1) return null;
+      // Woken but not yet running (a loaded machine can leave a woken thread without a core for
+      // longer than the confirmation window), or control messages it has not read: not quiet.
+      if (shared.isNotified(w)) return null;
+      if (Atomics.load(blocks, memory.workerWord(w, W.Mail)) !== 0) return null;
       if (memory.localDepth(w) > 0) return null;
       epochs.push(Atomics.load(blocks, memory.workerWord(w, W.ParkEpoch)));
     }

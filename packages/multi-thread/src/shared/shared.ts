@@ -52,7 +52,12 @@ export class Shared {
    * contended read-modify-write, when results stream in.
    */
   notify(origin: number): void {
-    if (Atomics.load(this.parkerWords[origin]!, 0) !== NOTIFIED) this.parkers[origin]!.unpark();
+    if (!this.isNotified(origin)) this.parkers[origin]!.unpark();
+  }
+
+  /** True if thread `index` (0 = owner) was woken and has not yet consumed the wake-up. */
+  isNotified(index: number): boolean {
+    return Atomics.load(this.parkerWords[index]!, 0) === NOTIFIED;
   }
 
   /** Wakes worker `worker` if it is parked (it re-reads everything it waits on). */
