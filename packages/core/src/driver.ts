@@ -17,6 +17,7 @@ export {
 } from './driver/driver.js';
 export { Parker, threadParker, unparkParker, PARKER_EMPTY, PARKER_PARKED, PARKER_NOTIFIED } from './driver/parker.js';
 export { workerExecArgv } from './driver/worker-exec-argv.js';
+export { HostPark } from './driver/host-park.js';
 export { currentDriver } from './driver/current-driver.js';
 
 // The scheduler engine and the pieces a flavor composes.

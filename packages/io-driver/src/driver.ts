@@ -1,4 +1,4 @@
-import { currentDriver, currentFrame, defineDriver, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
+import { HostPark, currentDriver, currentFrame, defineDriver, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
 import { DriverDisabledError } from '@tide/core';
 import { IoError } from './errors.js';
 import type { InterestCounter } from './io/interest.js';
@@ -50,6 +50,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   /** The largest payload per ring slot. @internal */
   readonly partBytes: number;
   private readonly parker: Parker;
+  private readonly hostPark: HostPark;
   private readonly runtimeId: number;
   private readonly requestTurn: () => void;
   private readonly control: Int32Array;
@@ -64,7 +65,6 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   private inFlightWrites = 0;
   private shut = false;
   private failure: IoError | null = null;
-  private hostTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly spin = new SpinBackoff();
   private nextProbeAt = 0;
 
@@ -72,6 +72,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   constructor(options: IoDriverOptions, cx: DriverContext) {
     this.options = resolveOptions(options);
     this.parker = cx.parker;
+    this.hostPark = new HostPark(cx.parker);
     this.runtimeId = cx.runtimeId;
     this.requestTurn = () => cx.requestTurn();
     const o = this.options;
@@ -175,18 +176,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
 
   /** Waits without blocking the thread until the reactor posts something, `timeoutMs` passes or `signal` aborts; then turns. */
   async parkAsync(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const wait = Math.min(timeoutMs, this.parkTimeout());
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (wait !== Infinity) this.hostTimer = setTimeout(onAbort, Math.ceil(wait));
-    try {
-      await this.parker.parkAsync(Infinity, controller.signal);
-    } finally {
-      clearTimeout(this.hostTimer);
-      this.hostTimer = undefined;
-      signal?.removeEventListener('abort', onAbort);
-    }
+    await this.hostPark.wait(Math.min(timeoutMs, this.parkTimeout()), signal);
     this.turn();
   }
 
@@ -203,7 +193,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   shutdown(): void {
     if (this.shut) return;
     this.shut = true;
-    clearTimeout(this.hostTimer);
+    this.hostPark.cancelTimer();
     const requests = [...this.requests.values()];
     const resources = [...this.resources.values()];
     this.requests.clear();

@@ -1,4 +1,4 @@
-import { currentDriver, defineDriver, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
+import { HostPark, currentDriver, defineDriver, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
 import { Clock } from './clock.js';
 import { ClockError } from './errors.js';
 import { TimingWheel } from './wheel/timing-wheel.js';
@@ -32,10 +32,10 @@ export class TimeDriver implements Driver<'time'> {
   private readonly wheel = new TimingWheel<TimerTarget>();
   private readonly origin: number;
   private readonly parker: Parker;
+  private readonly hostPark: HostPark;
   private readonly requestTurn: () => void;
   private readonly flavor: string;
   private shut = false;
-  private hostTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal Built by the runtime from {@link timeDriver}. */
   constructor(options: TimeDriverOptions, cx: DriverContext) {
@@ -43,6 +43,7 @@ export class TimeDriver implements Driver<'time'> {
     this.clock = new Clock(options.startPaused === true);
     this.origin = this.clock.now();
     this.parker = cx.parker;
+    this.hostPark = new HostPark(cx.parker);
     this.requestTurn = () => cx.requestTurn();
     this.flavor = cx.flavor;
   }
@@ -161,18 +162,7 @@ export class TimeDriver implements Driver<'time'> {
    * for the next deadline, ref'd only while a timer is pending.
    */
   async parkAsync(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const wait = Math.min(timeoutMs, this.parkTimeout());
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (wait !== Infinity) this.hostTimer = setTimeout(onAbort, Math.ceil(wait));
-    try {
-      await this.parker.parkAsync(Infinity, controller.signal);
-    } finally {
-      clearTimeout(this.hostTimer);
-      this.hostTimer = undefined;
-      signal?.removeEventListener('abort', onAbort);
-    }
+    await this.hostPark.wait(Math.min(timeoutMs, this.parkTimeout()), signal);
     this.turn();
   }
 
@@ -185,7 +175,7 @@ export class TimeDriver implements Driver<'time'> {
   shutdown(): void {
     if (this.shut) return;
     this.shut = true;
-    clearTimeout(this.hostTimer);
+    this.hostPark.cancelTimer();
     this.wheel.drain(shutdownEntry);
   }
 }
