@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { threadId } from 'node:worker_threads';
-import { Handle, JoinSet, Notify, currentTask, defineTask, oneshot, ready, yieldNow, type JoinHandle, type Suspend, type TaskRef } from '@tide/core';
+import { Handle, JoinSet, Notify, PENDING, currentTask, defineTask, oneshot, pollFn, ready, yieldNow, type JoinHandle, type Suspend, type TaskRef } from '@tide/core';
 import { Instant, advance, interval, sleep, timeout, type MissedTickBehavior } from '@tide/time-driver';
 import { bump, read, store, waitNonZero, type Probe } from './probe.js';
 import type { RuntimeBuildOptions, RuntimeUnderTest } from './runtime-factory.js';
@@ -332,14 +332,30 @@ export const sleepFor = defineTask(TASKS_URL, 'sleepFor', function* (ms: number)
   return msBetween(Instant.now(), start);
 });
 
-/** Generator task: spawns `sleepFor(d)` for each duration; returns the durations in the order the tasks finished. */
+/**
+ * Generator task: sleeps for every duration at once and returns the durations in the order the
+ * time driver fired them (each sleep's waker records itself). All the sleeps live in this one
+ * task, so one driver orders them: tasks spawned onto different multi-thread workers sleep on
+ * different wheels, and a worker descheduled by the OS could then report a later deadline first.
+ */
 export const sleepOrder = defineTask(TASKS_URL, 'sleepOrder', function* (durations: number[]) {
-  const set = new JoinSet<number>(Handle.current());
-  const byId = new Map<number, number>();
-  for (const ms of durations) byId.set(set.spawn(sleepFor, ms).id, ms);
-  const order: number[] = [];
-  for (let joined = yield* set.joinNext(); joined !== undefined; joined = yield* set.joinNext()) order.push(byId.get(joined.id)!);
-  return order;
+  const sleeps = durations.map((ms) => sleep(ms));
+  const fired: number[] = [];
+  const done = durations.map(() => false);
+  const markFired = (i: number): void => {
+    if (done[i]) return;
+    done[i] = true;
+    fired.push(durations[i]!);
+  };
+  yield* pollFn<void, 'time'>((cx) => {
+    for (let i = 0; i < sleeps.length; i++) {
+      if (done[i]) continue;
+      const waker = { wake: () => (markFired(i), cx.waker.wake()) };
+      if (sleeps[i]!.poll({ waker }) !== PENDING) markFired(i);
+    }
+    return fired.length === durations.length ? undefined : PENDING;
+  });
+  return fired;
 });
 
 /** Generator task: yields until counter 0 of `probe` equals `turn`, then bumps it (so tasks finish in turn order); returns `turn`. */
