@@ -332,6 +332,16 @@ export const sleepFor = defineTask(TASKS_URL, 'sleepFor', function* (ms: number)
   return msBetween(Instant.now(), start);
 });
 
+/** Generator task: spawns `sleepFor(d)` into a JoinSet for each duration; returns the durations in the order `joinNext` gave them. */
+export const sleepJoinOrder = defineTask(TASKS_URL, 'sleepJoinOrder', function* (durations: number[]) {
+  const set = new JoinSet<number>(Handle.current());
+  const byId = new Map<number, number>();
+  for (const ms of durations) byId.set(set.spawn(sleepFor, ms).id, ms);
+  const order: number[] = [];
+  for (let joined = yield* set.joinNext(); joined !== undefined; joined = yield* set.joinNext()) order.push(byId.get(joined.id)!);
+  return order;
+});
+
 /**
  * Generator task: sleeps for every duration at once and returns the durations in the order the
  * time driver fired them (each sleep's waker records itself). All the sleeps live in this one

@@ -1,6 +1,6 @@
 import { JoinError } from '@tide/core';
 import { describe, expect } from 'vitest';
-import { createProbe, read, waitAtLeast, type Probe } from '../probe.js';
+import { createProbe, read } from '../probe.js';
 import {
   abortAsyncTask,
   addNumbers,
@@ -9,10 +9,9 @@ import {
   joinSetCancel,
   pendForever,
   pendForeverYieldingFinally,
-  sleepOrder,
+  sleepJoinOrder,
   turnOrder,
 } from '../tasks.js';
-import type { RuntimeUnderTest } from '../runtime-factory.js';
 import type { SuiteContext } from './suite-context.js';
 
 const STARTED = 0;
@@ -26,34 +25,15 @@ const FINALLY = 1;
 export function abortCases(ctx: SuiteContext): void {
   const { factory, it } = ctx;
 
-  /** Waits until counter `slot` reached `count`: drives a caller-driven runtime, else waits on the probe. */
-  const waitFor = (rt: RuntimeUnderTest, probe: Probe, slot: number, count = 1): void => {
-    if (factory.drivenByCaller) {
-      for (let i = 0; i < 1_000 && read(probe, slot) < count; i++) ctx.drive(rt);
-    } else {
-      waitAtLeast(probe, slot, count);
-    }
-    expect(read(probe, slot)).toBeGreaterThanOrEqual(count);
-  };
-
-  const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
-    try {
-      await promise;
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected the join to fail');
-  };
-
   describe('abort', () => {
     it('cancels a task at its suspension point: finally runs, the join fails as cancelled', async () => {
       const rt = ctx.runtime();
       const probe = createProbe();
       const task = rt.handle.spawn(pendForever, probe, STARTED, FINALLY);
-      waitFor(rt, probe, STARTED);
+      ctx.waitForCount(rt, probe, STARTED);
       expect(task.isFinished()).toBe(false);
       task.abort();
-      const error = await rejection(ctx.join(rt, task));
+      const error = await ctx.joinFailure(rt, task);
       expect(error).toBeInstanceOf(JoinError);
       expect(isCancelled(error)).toBe(true);
       expect(read(probe, FINALLY)).toBe(1);
@@ -64,9 +44,9 @@ export function abortCases(ctx: SuiteContext): void {
       const rt = ctx.runtime();
       const probe = createProbe();
       const task = rt.handle.spawn(pendForeverYieldingFinally, probe, STARTED, FINALLY);
-      waitFor(rt, probe, STARTED);
+      ctx.waitForCount(rt, probe, STARTED);
       task.abort();
-      const error = await rejection(ctx.join(rt, task));
+      const error = await ctx.joinFailure(rt, task);
       expect(isCancelled(error)).toBe(true);
       expect(read(probe, FINALLY)).toBe(1);
     });
@@ -75,12 +55,12 @@ export function abortCases(ctx: SuiteContext): void {
       const rt = ctx.runtime();
       const probe = createProbe();
       const task = rt.handle.spawn(pendForeverYieldingFinally, probe, STARTED, FINALLY);
-      waitFor(rt, probe, STARTED);
+      ctx.waitForCount(rt, probe, STARTED);
       task.abort();
       task.abort();
       ctx.drive(rt);
       task.abort();
-      expect(isCancelled(await rejection(ctx.join(rt, task)))).toBe(true);
+      expect(isCancelled(await ctx.joinFailure(rt, task))).toBe(true);
       ctx.drive(rt);
       expect(read(probe, FINALLY)).toBe(1);
     });
@@ -100,7 +80,7 @@ export function abortCases(ctx: SuiteContext): void {
       const task = rt.handle.spawn(yieldCounting, 10, probe, 0);
       task[Symbol.dispose]();
       await ctx.join(rt, rt.handle.spawn(yieldCounting, 20, probe, 1));
-      waitFor(rt, probe, 0, 10);
+      ctx.waitForCount(rt, probe, 0, 10);
       expect(read(probe, 0)).toBe(10);
       await expect(ctx.join(rt, task)).resolves.toBe(10);
     });
@@ -112,7 +92,7 @@ export function abortCases(ctx: SuiteContext): void {
       task.abort();
       expect(task.isFinished()).toBe(true);
       ctx.drive(rt);
-      expect(isCancelled(await rejection(ctx.join(rt, task)))).toBe(true);
+      expect(isCancelled(await ctx.joinFailure(rt, task))).toBe(true);
       expect(read(probe, STARTED)).toBe(0);
       expect(read(probe, FINALLY)).toBe(0);
     });
@@ -123,10 +103,10 @@ export function abortCases(ctx: SuiteContext): void {
       const task = rt.handle.spawn(pendForever, probe, STARTED, FINALLY);
       const abortHandle = task.abortHandle();
       expect(abortHandle.id).toBe(task.id);
-      waitFor(rt, probe, STARTED);
+      ctx.waitForCount(rt, probe, STARTED);
       expect(abortHandle.isFinished()).toBe(false);
       abortHandle.abort();
-      expect(isCancelled(await rejection(ctx.join(rt, task)))).toBe(true);
+      expect(isCancelled(await ctx.joinFailure(rt, task))).toBe(true);
       expect(abortHandle.isFinished()).toBe(true);
       expect(read(probe, FINALLY)).toBe(1);
     });
@@ -145,7 +125,7 @@ export function abortCases(ctx: SuiteContext): void {
       const rt = ctx.runtime();
       // Sleeps on a paused clock; without one, real sleeps would race on a loaded machine, so the
       // tasks finish in an order set through shared memory instead.
-      if (factory.pausedClock) expect(rt.blockOn(sleepOrder, [30, 10, 20, 5])).toEqual([5, 10, 20, 30]);
+      if (factory.pausedClock) expect(rt.blockOn(sleepJoinOrder, [30, 10, 20, 5])).toEqual([5, 10, 20, 30]);
       else expect(rt.blockOn(turnOrder, [3, 1, 2, 0])).toEqual([0, 1, 2, 3]);
     });
 

@@ -1,6 +1,6 @@
 import { Handle, JoinError, Mutex, Notify, RuntimeShutdownError, Semaphore, mpsc, oneshot, spawn, yieldNow } from '@tide/core';
 import { describe, expect } from 'vitest';
-import { createProbe, read, store, waitAtLeast, waitNonZero, type Probe } from '../probe.js';
+import { createProbe, read, store, waitNonZero } from '../probe.js';
 import {
   addNumbers,
   blockingGate,
@@ -13,7 +13,6 @@ import {
   spawnInFinally,
   yieldThenSum,
 } from '../tasks.js';
-import type { RuntimeUnderTest } from '../runtime-factory.js';
 import type { SuiteContext } from './suite-context.js';
 
 /**
@@ -28,25 +27,6 @@ import type { SuiteContext } from './suite-context.js';
 export function shutdownCases(ctx: SuiteContext): void {
   const { factory, it } = ctx;
 
-  /** Waits until counter `slot` reached `count` (drives a caller-driven runtime, else waits on the probe). */
-  const waitFor = (rt: RuntimeUnderTest, probe: Probe, slot: number, count = 1): void => {
-    if (factory.drivenByCaller) {
-      for (let i = 0; i < 1_000 && read(probe, slot) < count; i++) ctx.drive(rt);
-    } else {
-      waitAtLeast(probe, slot, count);
-    }
-    expect(read(probe, slot)).toBeGreaterThanOrEqual(count);
-  };
-
-  const joinFailure = async (rt: RuntimeUnderTest, task: Parameters<SuiteContext['join']>[1]): Promise<unknown> => {
-    try {
-      await ctx.join(rt, task);
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected the join to fail');
-  };
-
   describe('shutdown', () => {
     it('cancels outstanding tasks at their suspension point and runs their finally blocks (outstanding_tasks_dropped)', async () => {
       const rt = ctx.runtime();
@@ -56,13 +36,13 @@ export function shutdownCases(ctx: SuiteContext): void {
         rt.handle.spawn(pendForever, probe, 0, 1),
         rt.handle.spawn(pendForeverYieldingFinally, probe, 0, 1),
       ];
-      waitFor(rt, probe, 0, 3);
+      ctx.waitForCount(rt, probe, 0, 3);
       rt.shutdown(0);
       expect(read(probe, 1)).toBe(3);
       expect(rt.handle.metrics()).toMatchObject({ numAliveTasks: 0, globalQueueDepth: 0 });
       for (const task of tasks) {
         expect(task.isFinished()).toBe(true);
-        expect(isCancelled(await joinFailure(rt, task))).toBe(true);
+        expect(isCancelled(await ctx.joinFailure(rt, task))).toBe(true);
       }
     });
 
@@ -70,7 +50,7 @@ export function shutdownCases(ctx: SuiteContext): void {
       const rt = ctx.runtime();
       const probe = createProbe();
       const task = rt.handle.spawn(sleepForever, probe, 0, 1);
-      waitFor(rt, probe, 0);
+      ctx.waitForCount(rt, probe, 0);
       rt.shutdown(0);
       expect(read(probe, 1)).toBe(1);
       expect(task.isFinished()).toBe(true);
@@ -83,7 +63,7 @@ export function shutdownCases(ctx: SuiteContext): void {
       rt.shutdown(0);
       expect(read(probe, 0)).toBe(0);
       expect(read(probe, 1)).toBe(0);
-      expect(isCancelled(await joinFailure(rt, task))).toBe(true);
+      expect(isCancelled(await ctx.joinFailure(rt, task))).toBe(true);
     });
 
     it('a spawn after shutdown returns a handle that is already cancelled (spawn_after_runtime_dropped)', async () => {
@@ -91,7 +71,7 @@ export function shutdownCases(ctx: SuiteContext): void {
       rt.shutdown(0);
       const task = rt.handle.spawn(addNumbers, 1, 2);
       expect(task.isFinished()).toBe(true);
-      expect(isCancelled(await joinFailure(rt, task))).toBe(true);
+      expect(isCancelled(await ctx.joinFailure(rt, task))).toBe(true);
       const guard = rt.handle.enter();
       try {
         expect(spawn(addNumbers, 3, 4).isFinished()).toBe(true);
@@ -104,14 +84,14 @@ export function shutdownCases(ctx: SuiteContext): void {
       const rt = ctx.runtime();
       rt.shutdown(0);
       const task = rt.handle.spawnBlocking(addNumbers, 1, 2);
-      expect(isCancelled(await joinFailure(rt, task))).toBe(true);
+      expect(isCancelled(await ctx.joinFailure(rt, task))).toBe(true);
     });
 
     it('a task spawning from its finally block during shutdown gets a cancelled handle (shutdown_concurrent_spawn)', () => {
       const rt = ctx.runtime();
       const probe = createProbe();
       rt.handle.spawn(spawnInFinally, probe, 0, 1);
-      waitFor(rt, probe, 0);
+      ctx.waitForCount(rt, probe, 0);
       rt.shutdown(0);
       expect(read(probe, 1)).toBe(1);
     });
@@ -162,7 +142,7 @@ export function shutdownCases(ctx: SuiteContext): void {
       rt.shutdown(0);
       store(gate, 1, 1);
       expect(task.isFinished()).toBe(true);
-      expect(isCancelled(await joinFailure(rt, task))).toBe(true);
+      expect(isCancelled(await ctx.joinFailure(rt, task))).toBe(true);
       expect(rt.handle.metrics()).toMatchObject({ numBlockingThreads: 0, blockingQueueDepth: 0 });
     });
 
@@ -184,8 +164,8 @@ export function shutdownCases(ctx: SuiteContext): void {
       waitNonZero(gate, 0);
       rt.shutdown(0);
       store(gate, 1, 1);
-      expect(isCancelled(await joinFailure(rt, queued))).toBe(true);
-      expect(isCancelled(await joinFailure(rt, running))).toBe(true);
+      expect(isCancelled(await ctx.joinFailure(rt, queued))).toBe(true);
+      expect(isCancelled(await ctx.joinFailure(rt, running))).toBe(true);
       expect(read(gate, 2)).toBe(0);
     });
 
@@ -222,11 +202,11 @@ export function shutdownCases(ctx: SuiteContext): void {
       const rt = ctx.runtime();
       const probe = createProbe();
       const task = rt.handle.spawn(pendForever, probe, 0, 1);
-      waitFor(rt, probe, 0);
+      ctx.waitForCount(rt, probe, 0);
       rt.shutdown(0);
-      const error = await joinFailure(rt, task);
+      const error = await ctx.joinFailure(rt, task);
       expect(error).toBeInstanceOf(JoinError);
-      expect((error as JoinError).taskId).toBe(task.id);
+      expect(error.taskId).toBe(task.id);
     });
   });
 }

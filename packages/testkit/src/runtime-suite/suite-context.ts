@@ -1,5 +1,6 @@
-import type { JoinHandle } from '@tide/core';
-import { afterEach, it as vitestIt, type TestFunction } from 'vitest';
+import { JoinError, type JoinHandle } from '@tide/core';
+import { afterEach, expect, it as vitestIt, type TestFunction } from 'vitest';
+import { read, waitAtLeast, type Probe } from '../probe.js';
 import type { RuntimeBuildOptions, RuntimeFactory, RuntimeUnderTest } from '../runtime-factory.js';
 import { yieldThenSum } from '../tasks.js';
 
@@ -42,6 +43,13 @@ export interface SuiteContext {
    * finished (bounded), then settles with the task's value or rejects with its `JoinError`.
    */
   join<T>(runtime: RuntimeUnderTest, handle: JoinHandle<T, string>): Promise<T>;
+  /** Like {@link join}, for a task expected to fail: resolves with its `JoinError` (fails the case if it succeeds). */
+  joinFailure(runtime: RuntimeUnderTest, handle: JoinHandle<unknown, string>): Promise<JoinError>;
+  /**
+   * Waits until counter `slot` of `probe` reached `count` (bounded): drives a caller-driven
+   * runtime, else waits on the probe for the runtime's own threads.
+   */
+  waitForCount(runtime: RuntimeUnderTest, probe: Probe, slot: number, count?: number): void;
 }
 
 /** Creates the context of one `describeRuntime` block and registers its clean-up (call inside `describe`). */
@@ -66,6 +74,16 @@ export function createSuiteContext(factory: RuntimeFactory): SuiteContext {
   const it: CaseRegistrar = Object.assign(register, {
     runIf: (condition: boolean) => (condition ? register : (title: string, fn: TestFunction) => vitestIt.skip(title, fn)),
   });
+  const join = async <T>(runtime: RuntimeUnderTest, handle: JoinHandle<T, string>): Promise<T> => {
+    // Poll the handle now (`then` polls synchronously): the task is then joined, so its
+    // failure is not reported as unhandled while the loop below drives it.
+    const joined = new Promise<T>((resolve, reject) => void handle.then(resolve, reject));
+    for (let round = 0; factory.drivenByCaller && !handle.isFinished() && round < MAX_DRIVE_ROUNDS; round++) {
+      drive(runtime);
+      if (!handle.isFinished()) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return await joined;
+  };
   return {
     factory,
     it,
@@ -73,15 +91,23 @@ export function createSuiteContext(factory: RuntimeFactory): SuiteContext {
     runtime: (options = {}) => build({ ...options, time: { startPaused: factory.pausedClock } }),
     realClockRuntime: (options = {}) => build({ ...options, time: { startPaused: false } }),
     drive,
-    join: async <T>(runtime: RuntimeUnderTest, handle: JoinHandle<T, string>): Promise<T> => {
-      // Poll the handle now (`then` polls synchronously): the task is then joined, so its
-      // failure is not reported as unhandled while the loop below drives it.
-      const joined = new Promise<T>((resolve, reject) => void handle.then(resolve, reject));
-      for (let round = 0; factory.drivenByCaller && !handle.isFinished() && round < MAX_DRIVE_ROUNDS; round++) {
-        drive(runtime);
-        if (!handle.isFinished()) await new Promise<void>((resolve) => setImmediate(resolve));
+    join,
+    joinFailure: async (runtime, handle) => {
+      try {
+        await join(runtime, handle);
+      } catch (error) {
+        expect(error).toBeInstanceOf(JoinError);
+        return error as JoinError;
       }
-      return await joined;
+      throw new Error('expected the join to fail');
+    },
+    waitForCount: (runtime, probe, slot, count = 1) => {
+      if (factory.drivenByCaller) {
+        for (let i = 0; i < 1_000 && read(probe, slot) < count; i++) drive(runtime);
+      } else {
+        waitAtLeast(probe, slot, count);
+      }
+      expect(read(probe, slot)).toBeGreaterThanOrEqual(count);
     },
   };
 }

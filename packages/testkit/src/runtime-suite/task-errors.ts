@@ -25,21 +25,11 @@ export function taskErrorCases(ctx: SuiteContext): void {
     }
   };
 
-  const failure = async (promise: Promise<unknown>): Promise<JoinError> => {
-    try {
-      await promise;
-    } catch (error) {
-      expect(error).toBeInstanceOf(JoinError);
-      return error as JoinError;
-    }
-    throw new Error('expected the join to fail');
-  };
-
   describe('task errors', () => {
     it('a task that throws fails its join with JoinError: isPanic, cause, taskId (panic_in_task)', async () => {
       const rt = ctx.runtime();
       const task = rt.handle.spawn(failAfterYield, 'boom');
-      const error = await failure(ctx.join(rt, task));
+      const error = await ctx.joinFailure(rt, task);
       expect(error.isPanic()).toBe(true);
       expect(error.isCancelled()).toBe(false);
       expect(error.code).toBe('E_JOIN');
@@ -51,7 +41,7 @@ export function taskErrorCases(ctx: SuiteContext): void {
 
     it('a task that throws before its first suspension fails the same way', async () => {
       const rt = ctx.runtime();
-      const error = await failure(ctx.join(rt, rt.handle.spawn(failNow, 'early')));
+      const error = await ctx.joinFailure(rt, rt.handle.spawn(failNow, 'early'));
       expect(error.isPanic()).toBe(true);
       expect(error.cause).toMatchObject({ message: 'early' });
     });
@@ -74,7 +64,7 @@ export function taskErrorCases(ctx: SuiteContext): void {
       const probe = createProbe();
       const task = rt.handle.spawn(pendForever, probe, 0, 1);
       task.abort();
-      const error = await failure(ctx.join(rt, task));
+      const error = await ctx.joinFailure(rt, task);
       expect(error.isCancelled()).toBe(true);
       expect(error.isPanic()).toBe(false);
       expect(error.taskId).toBe(task.id);
@@ -124,7 +114,7 @@ export function taskErrorCases(ctx: SuiteContext): void {
       const reported: JoinError[] = [];
       const rt = ctx.runtime({ onUnhandledError: (error) => reported.push(error) });
       const task = rt.handle.spawn(failAfterYield, 'joined');
-      await failure(ctx.join(rt, task));
+      await ctx.joinFailure(rt, task);
       expect(() => rt.blockOn(spawnJoin, 'failAfterYield', ['joined by the root'])).toThrow(JoinError);
       await settle(rt, () => false);
       expect(reported).toEqual([]);
