@@ -18,6 +18,13 @@ export {
 export { Parker, threadParker, unparkParker, PARKER_EMPTY, PARKER_PARKED, PARKER_NOTIFIED } from './driver/parker.js';
 export { workerExecArgv } from './driver/worker-exec-argv.js';
 export { HostPark } from './driver/host-park.js';
+export {
+  registerForeignCompletions,
+  drainForeignCompletions,
+  awaitingForeignCompletions,
+  parkForForeignCompletions,
+  type ForeignCompletions,
+} from './driver/foreign-completions.js';
 export { currentDriver } from './driver/current-driver.js';
 
 // The scheduler engine and the pieces a flavor composes.

@@ -54,8 +54,17 @@ export class Parker {
       Atomics.store(this.state, 0, EMPTY);
       return true;
     }
-    if (timeoutMs > 0) Atomics.wait(this.state, 0, PARKED, timeoutMs);
-    return Atomics.exchange(this.state, 0, EMPTY) === NOTIFIED;
+    const observer = parkObserver;
+    if (observer === null) {
+      if (timeoutMs > 0) Atomics.wait(this.state, 0, PARKED, timeoutMs);
+      return Atomics.exchange(this.state, 0, EMPTY) === NOTIFIED;
+    }
+    // Already PARKED: an unpark from here on is remembered, so what the observer arranges (other
+    // runtimes unparking this parker too) cannot be lost between its check and the wait.
+    const arrived = observer.beforePark(this);
+    if (!arrived && timeoutMs > 0) Atomics.wait(this.state, 0, PARKED, timeoutMs);
+    observer.afterPark(this);
+    return Atomics.exchange(this.state, 0, EMPTY) === NOTIFIED || arrived;
   }
 
   /**
@@ -89,6 +98,33 @@ export class Parker {
   get notified(): boolean {
     return Atomics.load(this.state, 0) === NOTIFIED;
   }
+}
+
+/**
+ * Watches this thread's synchronous parks (core's foreign-completions registry installs it while
+ * another runtime delivers to this thread).
+ *
+ * @internal
+ */
+export interface ParkObserver {
+  /**
+   * `parker` is about to block this thread (its word is already PARKED). Returns true if the park
+   * must not wait: something the thread should collect has already arrived.
+   */
+  beforePark(parker: Parker): boolean;
+  /** The park that {@link ParkObserver.beforePark} saw is over. */
+  afterPark(parker: Parker): void;
+}
+
+let parkObserver: ParkObserver | null = null;
+
+/**
+ * Installs (or with null removes) this thread's {@link ParkObserver}.
+ *
+ * @internal
+ */
+export function setParkObserver(observer: ParkObserver | null): void {
+  parkObserver = observer;
 }
 
 let threadParkerInstance: Parker | undefined;

@@ -1,4 +1,5 @@
 import { enterDriving, exitDriving, isDrivingOrInTask } from '../context/frame.js';
+import { awaitingForeignCompletions, drainForeignCompletions, parkForForeignCompletions } from '../driver/foreign-completions.js';
 import { DeadlockError, JoinError, NestedBlockOnError } from '../errors.js';
 import { Outcome } from '../task/join-handle.js';
 import type { LocalScheduler } from './local-scheduler.js';
@@ -27,6 +28,11 @@ const ROOT_FINALLY_POLLS = 10_000;
  * `eventInterval` tasks, `turn`, and when idle let the flavor park. Returns the root task's value
  * or throws what it threw. A root that can never complete becomes a {@link DeadlockError}, after
  * its `finally` blocks ran.
+ *
+ * Each turn also collects the completions other runtimes deliver to this thread (see
+ * `ForeignCompletions` in `@tide/core/driver`): a multi-thread `JoinHandle` joined inside this loop completes with
+ * its value or `JoinError`, and while the loop waits only for such a handle it parks instead of
+ * reporting a deadlock.
  */
 export function blockOnLoop<T>(scheduler: LocalScheduler, task: unknown, args: unknown[], hooks: BlockOnHooks): T {
   if (isDrivingOrInTask()) throw new NestedBlockOnError();
@@ -51,12 +57,15 @@ export function blockOnLoop<T>(scheduler: LocalScheduler, task: unknown, args: u
       if (sinceTurn >= hooks.eventInterval) {
         sinceTurn = 0;
         hooks.turn();
+        drainForeignCompletions();
         continue;
       }
       if (rootWoken) continue;
       sinceTurn = 0;
       scheduler.reportUnhandled();
-      if (hooks.turn() > 0 || scheduler.hasRunnable() || rootWoken) continue;
+      // Other runtimes' completions (a multi-thread JoinHandle joined here): the host event loop
+      // that would collect them cannot run while this loop holds the thread.
+      if (hooks.turn() + drainForeignCompletions() > 0 || scheduler.hasRunnable() || rootWoken) continue;
       let waited: boolean;
       try {
         waited = hooks.idle();
@@ -65,6 +74,12 @@ export function blockOnLoop<T>(scheduler: LocalScheduler, task: unknown, args: u
         throw error;
       }
       if (!waited && !scheduler.hasRunnable() && !rootWoken) {
+        // Nothing of this runtime can wake a task, but another runtime's task is joined here: wait
+        // for it (its completion unparks this thread), as Tokio would — not a deadlock.
+        if (awaitingForeignCompletions()) {
+          parkForForeignCompletions();
+          continue;
+        }
         cancelRoot(scheduler, root, () => rootWoken, (v) => (rootWoken = v));
         throw new DeadlockError(scheduler.asyncInFlight > 0 || scheduler.isAsyncTask(root));
       }
