@@ -11,7 +11,7 @@ import {
   type SpawnFn,
   type TaskRef,
 } from '@tide/core';
-import { blockOnLoop, enterDriving, exitDriving, isDrivingOrInTask, Outcome } from '@tide/core/driver';
+import { awaitingForeignCompletions, blockOnLoop, enterDriving, exitDriving, isDrivingOrInTask, Outcome } from '@tide/core/driver';
 import { CurrentThreadBuilder } from './builder.js';
 import { CurrentThreadHandle } from './handle.js';
 import { CurrentThreadCore, type CurrentThreadConfig } from './runtime-core.js';
@@ -168,8 +168,13 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
         }
         if (core.idleDrivers()) continue;
         const timeout = core.parkTimeout();
+        // A joined multi-thread JoinHandle settles from the host event loop: wait for it.
         const pending =
-          timeout !== Infinity || core.driversWithPendingWork().length > 0 || core.awaitingOtherThreads || core.scheduler.asyncInFlight > 0;
+          timeout !== Infinity ||
+          core.driversWithPendingWork().length > 0 ||
+          core.awaitingOtherThreads ||
+          core.scheduler.asyncInFlight > 0 ||
+          awaitingForeignCompletions();
         if (!pending) {
           root.abort();
           core.scheduler.runTask(root);
