@@ -28,15 +28,18 @@ const SHUT = 2;
 export class Sleep extends TimerEntry<TimerTarget> implements TideFuture<void, 'time'>, TimerTarget {
   /** Phantom requirement marker; never set. */
   declare readonly __requires?: (_: never) => 'time';
-  private readonly driver: TimeDriver;
-  private waker: Waker | null = null;
-  private flags = 0;
+  // Declared and set in the constructor: class fields would be defined as `undefined` first.
+  private declare readonly driver: TimeDriver;
+  private declare waker: Waker | null;
+  private declare flags: number;
 
   /** @internal Use `sleep` / `sleepUntil`. */
   constructor(driver: TimeDriver, deadlineMs: number) {
     super(driver.tickFor(deadlineMs), -1, undefined as unknown as TimerTarget);
     this.payload = this;
     this.driver = driver;
+    this.waker = null;
+    this.flags = 0;
   }
 
   /** When the sleep completes. */

@@ -33,43 +33,37 @@ export class TimerEntry<P> {
    * The wheel stores the value it actually scheduled: a deadline beyond
    * `elapsed + MAX_DURATION` reads back clamped (see `TimingWheel.insert`).
    */
-  deadline: number;
+  declare deadline: number;
 
   /**
    * Insertion sequence number, unique per wheel and increasing: among equal
    * deadlines, entries fire in increasing `seq` order.
    */
-  seq: number;
+  declare seq: number;
 
   /** The caller's data, handed back when the entry fires. */
-  payload: P;
+  declare payload: P;
 
   /**
    * Previous node in the list this entry is in. An unlinked entry points to
    * itself, which keeps the field non-null and the unlink code branch-free.
    * @internal
    */
-  prev: TimerEntry<P>;
+  declare prev: TimerEntry<P>;
 
   /**
    * Next node in the list this entry is in (itself when unlinked).
    * @internal
    */
-  next: TimerEntry<P>;
+  declare next: TimerEntry<P>;
 
   /**
    * Which list holds the entry: a wheel level `0..5`, {@link PENDING}, or
    * {@link UNLINKED}. Cancel uses it to find the owner in O(1).
    * @internal
    */
-  level: number;
+  declare level: number;
 
-  /**
-   * Slot index `0..63` within {@link level}; meaningless otherwise. Needed to
-   * clear the level's occupancy bit when the slot becomes empty.
-   * @internal
-   */
-  slot: number;
 
   /**
    * Creates an unlinked entry. Callers normally get entries from
@@ -80,15 +74,24 @@ export class TimerEntry<P> {
    * @param payload - The caller's data.
    */
   constructor(deadline: number, seq: number, payload: P) {
-    // Initialise every field in the constructor, in a fixed order, so that all
-    // entries share one hidden class and property access stays monomorphic.
+    // Initialise every field here, in a fixed order, so that all entries share one hidden class.
+    // The fields are `declare`d: a class field would first be defined as `undefined` and then
+    // assigned, two stores per field on the hottest allocation of the wheel.
     this.deadline = deadline;
     this.seq = seq;
     this.payload = payload;
     this.prev = this;
     this.next = this;
     this.level = UNLINKED;
-    this.slot = 0;
+  }
+
+  /**
+   * Slot index `0..63` within {@link level} (meaningless unless `level` is `0..5`): bits
+   * `[6·level, 6·level + 6)` of the deadline. Computed, not stored, to keep entries small.
+   * @internal
+   */
+  get slot(): number {
+    return Math.floor(this.deadline / 2 ** (6 * this.level)) & 63;
   }
 
   /** Whether the entry is still waiting in a wheel (not fired, not cancelled). */

@@ -31,6 +31,9 @@ export class Level<P> {
   /** Milliseconds covered by one slot: `64^level`. */
   readonly slotRange: number;
 
+  /** log2 of {@link slotRange}: `6 · level`. */
+  readonly shift: number;
+
   /** Milliseconds covered by the whole level: `64^(level+1)`. */
   readonly levelRange: number;
 
@@ -51,7 +54,8 @@ export class Level<P> {
   constructor(level: number) {
     this.level = level;
     // Powers of 64 below 2^53 are exact doubles.
-    this.slotRange = 2 ** (LEVEL_BITS * level);
+    this.shift = LEVEL_BITS * level;
+    this.slotRange = 2 ** this.shift;
     this.levelRange = this.slotRange * SLOTS_PER_LEVEL;
     this.slots = [];
     for (let i = 0; i < SLOTS_PER_LEVEL; i++) this.slots.push(createSentinel<P>());
@@ -69,10 +73,12 @@ export class Level<P> {
    * @param when - A non-negative integer deadline below 2^53.
    */
   slotFor(when: number): number {
-    // Division by a power of two is exact; `& 63` truncates the quotient (equal
-    // to floor for non-negative values) and keeps its low 6 bits, both of which
-    // survive ToInt32's modulo-2^32 wrap for any safe integer.
-    return (when / this.slotRange) & (SLOTS_PER_LEVEL - 1);
+    // Levels 0..4 read bits below 30, which `>>> 0` (ToUint32: modulo 2^32) keeps, so a shift
+    // does it. The top level's bits 30..35 straddle bit 32: division by a power of two is exact,
+    // and `& 63` truncates the quotient and keeps its low 6 bits, which survive ToInt32's
+    // modulo-2^32 wrap for any safe integer.
+    const shift = this.shift;
+    return shift < 30 ? ((when >>> 0) >>> shift) & (SLOTS_PER_LEVEL - 1) : (when / this.slotRange) & (SLOTS_PER_LEVEL - 1);
   }
 
   /**
@@ -82,7 +88,6 @@ export class Level<P> {
   push(entry: TimerEntry<P>): void {
     const slot = this.slotFor(entry.deadline);
     entry.level = this.level;
-    entry.slot = slot;
     linkLast(this.slots[slot]!, entry);
     if (slot < 32) this.occupiedLo |= 1 << slot;
     else this.occupiedHi |= 1 << (slot - 32);
@@ -91,7 +96,8 @@ export class Level<P> {
   /** Unlinks `entry`, which must be in this level, clearing its slot's bit if the slot empties. */
   remove(entry: TimerEntry<P>): void {
     unlink(entry);
-    const slot = entry.slot;
+    // An entry's slot is a function of its deadline and level (see push), so entries don't store it.
+    const slot = this.slotFor(entry.deadline);
     const sentinel = this.slots[slot]!;
     if (sentinel.next === sentinel) this.clearBit(slot);
   }
@@ -108,7 +114,7 @@ export class Level<P> {
   /**
    * Moves every entry of `slot`, in order, to the tail of the list headed by
    * `target` in O(1), and empties the slot. The moved entries keep their stale
-   * `level`/`slot` fields: the caller must relink each of them before any user
+   * `level` field: the caller must relink each of them before any user
    * code can run (and cancel them).
    *
    * @param slot - Slot to empty.
