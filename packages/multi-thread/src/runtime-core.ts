@@ -28,11 +28,13 @@ import {
   type EncodedThrown,
   workerExecArgv,
   isDrivingOrInTask,
+  registerForeignCompletions,
   toSendable,
   type Driver,
   type CommonRuntimeConfig,
   type Parker,
 } from '@tide/core/driver';
+import { OwnerForeignWake, type ForeignWakeHost } from './foreign-wake.js';
 import { MultiThreadHandle, checkSendable, type HandleBackend } from './handle.js';
 import { readMetrics } from './metrics.js';
 import { C, INLINE, MAILBOX, S, SlotState, STATE_BITS, STATE_MASK, W, WorkerState } from './shared/layout.js';
@@ -62,6 +64,8 @@ interface WorkerSlot {
   readonly worker: Worker;
   /** The owner's end of the control channel; never started, read with receiveMessageOnPort. */
   readonly port: MessagePort;
+  /** The owner's end of the watch channel (parkers to wake, see `OwnerWatch`). */
+  readonly watchPort: MessagePort;
   /** The uncaught error that killed it, once known. */
   error: unknown;
   /** Set once the owner stopped using it. */
@@ -95,7 +99,7 @@ const noop = (): void => {};
  *
  * @internal
  */
-export class MultiThreadCore implements HandleBackend, OriginHost {
+export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHost {
   readonly id = allocateRuntimeId();
   readonly shared: Shared;
   readonly parker: Parker;
@@ -121,6 +125,9 @@ export class MultiThreadCore implements HandleBackend, OriginHost {
   replacedWorkers = 0;
   /** Runs `blockOn` on this thread once the workers are gone. */
   private afterShutdown: LocalScheduler | undefined;
+  /** The parker last announced to the workers as the one to wake (see {@link OwnerForeignWake}). */
+  private watcherBuffer: SharedArrayBuffer | undefined;
+  private unregisterForeign: () => void = noop;
 
   constructor(readonly config: MultiThreadConfig) {
     this.workerUrl = config.workerUrl ?? new URL('./worker.js', import.meta.url);
@@ -142,6 +149,8 @@ export class MultiThreadCore implements HandleBackend, OriginHost {
     this.keepAlive.unref();
     for (let w = 1; w <= config.workerThreads; w++) this.slots[w] = this.startWorker(w);
     this.awaitStart();
+    // Another runtime's synchronous blockOn on this thread may join our tasks (see OwnerForeignWake).
+    this.unregisterForeign = registerForeignCompletions(new OwnerForeignWake(this));
   }
 
   /**
@@ -185,6 +194,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost {
       if (slot === undefined) continue;
       slot.gone = true;
       slot.port.close();
+      slot.watchPort.close();
       void slot.worker.terminate().catch(noop);
     }
   }
@@ -378,6 +388,44 @@ export class MultiThreadCore implements HandleBackend, OriginHost {
     else console.error(`[tide] ${error.message}`, error.cause);
   }
 
+  // ---- ForeignWakeHost: joined from another runtime's blockOn on this thread ----
+
+  /** The control block (the watch words). */
+  get control(): Int32Array {
+    return this.shared.memory.control;
+  }
+
+  /** Collects deliveries like the host-driven pump does, from another runtime's synchronous loop. */
+  collect(): number {
+    if (this.isShutdown) return 0;
+    Atomics.compareExchange(this.parkerWords, 0, NOTIFIED, EMPTY);
+    const n = this.turn();
+    this.afterTurn();
+    return n;
+  }
+
+  /** True if a worker delivered something to this thread that {@link collect} has not collected. */
+  delivered(): boolean {
+    if (this.isShutdown) return false;
+    if (this.origin.ready || Atomics.load(this.parkerWords, 0) === NOTIFIED) return true;
+    const memory = this.shared.memory;
+    const blocks = memory.workerBlocks;
+    for (let w = 1; w <= this.config.workerThreads; w++) {
+      const slot = this.slots[w];
+      if (slot === undefined || slot.gone) continue;
+      if (Atomics.load(blocks, memory.workerWord(w, W.OwnerMail)) !== 0) return true;
+      if (Atomics.load(blocks, memory.workerWord(w, W.Exited)) !== 0) return true;
+    }
+    return false;
+  }
+
+  /** Tells every worker that `buffer` is the parker to wake after a delivery, then bumps the epoch. */
+  announce(buffer: SharedArrayBuffer): void {
+    this.watcherBuffer = buffer;
+    for (const slot of this.slots) if (slot !== undefined && !slot.gone) slot.watchPort.postMessage(buffer);
+    Atomics.add(this.shared.memory.control, C.WatchEpoch, 1);
+  }
+
   // ---- the owner's loop ----
 
   private afterSpawn(): void {
@@ -506,6 +554,9 @@ export class MultiThreadCore implements HandleBackend, OriginHost {
     Atomics.store(blocks, memory.workerWord(index, W.OwnerMail), 0);
     Atomics.store(blocks, memory.workerWord(index, W.State), WorkerState.Starting);
     const { port1, port2 } = new MessageChannel();
+    const watch = new MessageChannel();
+    // A replacement worker learns the parker to wake like the others did: from its port.
+    if (this.watcherBuffer !== undefined) watch.port1.postMessage(this.watcherBuffer);
     const config = this.config;
     const init: WorkerInit = {
       index,
@@ -523,16 +574,18 @@ export class MultiThreadCore implements HandleBackend, OriginHost {
       onThreadStop: config.onThreadStop,
       exitWords: { exited: memory.workerWord(index, W.Exited), exitCode: memory.workerWord(index, W.ExitCode), ownerMail: memory.workerWord(index, W.OwnerMail) },
       preload: [...this.preloaded],
+      watchPort: watch.port2,
+      watchWords: { watching: C.Watching, epoch: C.WatchEpoch },
     };
     const execArgv = config.execArgv !== undefined ? [...config.execArgv] : workerExecArgv();
     const worker = new Worker(this.workerUrl, {
       workerData: init,
-      transferList: [port2],
+      transferList: [port2, watch.port2],
       ...(execArgv !== undefined ? { execArgv } : {}),
       ...(config.resourceLimits !== undefined ? { resourceLimits: config.resourceLimits } : {}),
       name: `${config.name ?? 'tide'}-worker-${index}`,
     });
-    const slot: WorkerSlot = { index, worker, port: port1, error: undefined, gone: false };
+    const slot: WorkerSlot = { index, worker, port: port1, watchPort: watch.port1, error: undefined, gone: false };
     worker.on('error', (error) => {
       slot.error ??= error;
     });
@@ -607,6 +660,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost {
     this.readPort(slot);
     slot.gone = true;
     slot.port.close();
+    slot.watchPort.close();
     slot.worker.unref();
     if (this.isShutdown || this.shared.memory.shuttingDown) return true;
     const w = slot.index;
@@ -683,6 +737,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost {
     for (const slot of stragglers) {
       slot.gone = true;
       slot.port.close();
+      slot.watchPort.close();
       slot.worker.unref();
     }
     // A stopped worker exits by itself; one still busy (a task that never yields) is terminated,
@@ -698,6 +753,8 @@ export class MultiThreadCore implements HandleBackend, OriginHost {
     this.pool?.poll();
     this.inbox.drain(this);
     this.inbox.dispose();
+    this.unregisterForeign();
+    Atomics.store(control, C.Watching, 0);
     this.publishCounters();
     clearInterval(this.keepAlive);
     this.keptAlive = false;

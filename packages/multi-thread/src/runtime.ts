@@ -56,6 +56,19 @@ export class MultiThreadRuntime<Drivers extends string = never> implements Dispo
    * Spawns a TaskRef onto the pool; it starts as soon as a worker is free. Only TaskRefs are
    * accepted (a closure is a compile error: it cannot cross threads), with structured-clone
    * arguments (one that cannot be cloned is a `NotSendableError` here, naming it).
+   *
+   * The handle can be joined from anywhere on this thread: `await` it, or `yield*` it in a task
+   * of another runtime — also inside a current-thread runtime's synchronous `blockOn`, where the
+   * host event loop does not run: the task's completion then wakes that runtime's parked thread
+   * and its loop collects the value or `JoinError` (as a Tokio `JoinHandle` can be awaited inside
+   * another runtime's `block_on`). `abort()` works there too.
+   *
+   * @example
+   * ```ts
+   * const total = currentThread.blockOn(function* () {
+   *   return yield* multiThread.spawn(countPrimes, 0, 100_000);
+   * });
+   * ```
    */
   spawn<A extends unknown[], T, R extends Drivers>(task: TaskRef<A, T, R>, ...args: A): JoinHandle<T, R> {
     checkSendable(task, 'spawn');

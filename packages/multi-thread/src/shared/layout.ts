@@ -105,6 +105,14 @@ export const C = {
   OwnerBlocking: 14,
   /** Workers that finished starting (their onThreadStart hook ran): build() waits for all. */
   Ready: 15,
+  /**
+   * 1 while the owner thread is parked synchronously by another runtime (a current-thread
+   * `blockOn`) that joins one of this runtime's tasks: a delivery to the owner then also unparks
+   * that runtime's parker, the one announced last (see {@link C.WatchEpoch}).
+   */
+  Watching: 16,
+  /** Bumped by the owner after it posted a new parker to wake to every worker (`OwnerWatch`). */
+  WatchEpoch: 17,
   /** First word of the heap's free-list heads (one per order). */
   HeapFree: 32,
 } as const;

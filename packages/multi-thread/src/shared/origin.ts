@@ -1,4 +1,4 @@
-import { JoinError, JoinHandle, NotSendableError } from '@tide/core';
+import { JoinError, JoinHandle, NOOP_WAKER, NotSendableError, PENDING, type Context, type Poll } from '@tide/core';
 import { Outcome, decodeThrown, describeThrown as describe, type EncodedThrown, type RuntimeCore, type TaskOwner } from '@tide/core/driver';
 import { Uncodable } from './codec.js';
 import { HEAP_MAX_PAYLOAD, INLINE, MAILBOX, S, SlotState, STATE_BITS, STATE_MASK, W, runningState } from './layout.js';
@@ -14,6 +14,8 @@ import type { Shared } from './shared.js';
 export class RemoteTask extends JoinHandle<unknown, string> {
   /** The task's slot, or -1 while it waits for one (backlog) and once it settled. */
   slot = -1;
+  /** True while a task on this thread joins it (counted in its origin's `joined`). */
+  private joined = false;
   private promise: Promise<unknown> | undefined = undefined;
   private resolvePromise: ((value: unknown) => void) | undefined = undefined;
   private rejectPromise: ((error: unknown) => void) | undefined = undefined;
@@ -32,6 +34,38 @@ export class RemoteTask extends JoinHandle<unknown, string> {
       this.joinWaker = this;
     });
     return this.promise.then(onfulfilled, onrejected);
+  }
+
+  /**
+   * `yield* handle` in a task on this thread. A pending join is counted: while one is, a loop that
+   * holds this thread synchronously (another runtime's `blockOn`) collects this runtime's
+   * completions and is woken by them (see `OwnerForeignWake`).
+   */
+  override poll(cx: Context): Poll<unknown> {
+    const value = super.poll(cx);
+    if (value === PENDING && !this.joined && cx.waker !== NOOP_WAKER) {
+      this.joined = true;
+      (this.owner as TaskOrigin).joined++;
+    }
+    return value;
+  }
+
+  /** The joining task was aborted (it no longer waits for this handle). */
+  override [Symbol.dispose](): void {
+    this.unjoin();
+    super[Symbol.dispose]();
+  }
+
+  /** @internal Records the outcome (see `JoinHandle.settle`); the join is no longer pending. */
+  override settle(outcome: Outcome, result: unknown): boolean {
+    this.unjoin();
+    return super.settle(outcome, result);
+  }
+
+  private unjoin(): void {
+    if (!this.joined) return;
+    this.joined = false;
+    (this.owner as TaskOrigin).joined--;
   }
 
   /** Called by `settle` (this handle is its own join waker while awaited). */
@@ -114,6 +148,8 @@ export class TaskOrigin implements TaskOwner {
   private reportScheduled = false;
   /** Join handles not yet settled. */
   alive = 0;
+  /** Handles a task on this thread is joining (polled, pending, joiner not aborted). */
+  joined = 0;
   /** Slots in use (published, not yet collected). */
   inFlight = 0;
   /** Tasks spawned through this origin. */

@@ -4,6 +4,7 @@ import { GlobalQueue } from '../queue/global-queue.js';
 import { LocalQueue } from '../queue/local-queue.js';
 import { Encoder } from './codec.js';
 import { SharedHeap } from './heap.js';
+import type { OwnerWatch } from '../worker/owner-watch.js';
 import { C, W, WorkerState } from './layout.js';
 
 /** Core's Parker state meaning "an unpark is pending". */
@@ -31,6 +32,8 @@ export class Shared {
   readonly completions: CompletionQueue[];
   /** Parkers by origin index: 0 the owner, then the workers. */
   readonly parkers: Parker[];
+  /** On a worker: wakes a runtime that parks the owner thread, after each delivery to the owner. */
+  ownerWatch: OwnerWatch | undefined = undefined;
   private readonly parkerWords: Int32Array[];
 
   constructor(buffers: SharedBuffers) {
@@ -53,6 +56,7 @@ export class Shared {
    */
   notify(origin: number): void {
     if (!this.isNotified(origin)) this.parkers[origin]!.unpark();
+    if (origin === 0) this.ownerWatch?.wake();
   }
 
   /** True if thread `index` (0 = owner) was woken and has not yet consumed the wake-up. */

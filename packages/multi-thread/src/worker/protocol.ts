@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SendableDriverFactory } from '@tide/core/driver';
 import type { SharedBuffers } from '../shared/memory.js';
+import type { OwnerWatchWords } from './owner-watch.js';
 
 /**
  * What the owner and a worker thread exchange outside shared memory: the worker's start-up data
@@ -42,6 +43,13 @@ export interface WorkerInit {
   readonly exitWords: { readonly exited: number; readonly exitCode: number; readonly ownerMail: number };
   /** Modules of tasks spawned so far: import them ahead of their first task (a replacement worker). */
   readonly preload: readonly string[];
+  /**
+   * The worker's end of the watch channel: the owner posts on it the parker (a SharedArrayBuffer)
+   * that a delivery to the owner must also unpark while another runtime parks the owner thread.
+   */
+  readonly watchPort: MessagePort;
+  /** Where the `C.Watching` and `C.WatchEpoch` words are in `buffers.control`. */
+  readonly watchWords: OwnerWatchWords;
 }
 
 /** Owner → worker. */

@@ -7,13 +7,14 @@
  * @packageDocumentation
  */
 import { fromSendable } from '@tide/core/driver';
+import type { OwnerWatch } from './owner-watch.js';
 import type { WorkerInit } from './protocol.js';
 import { WorkerCore } from './worker-core.js';
 
 export { encodeThrown } from '@tide/core/driver';
 
 /** Builds this thread's drivers and starts serving. */
-export async function runWorker(init: WorkerInit): Promise<void> {
+export async function runWorker(init: WorkerInit, ownerWatch: OwnerWatch): Promise<void> {
   const factories = await Promise.all(init.drivers.map((sendable) => fromSendable(sendable)));
-  new WorkerCore(init, factories).start();
+  new WorkerCore(init, factories, ownerWatch).start();
 }

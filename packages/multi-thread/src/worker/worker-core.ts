@@ -46,6 +46,7 @@ import {
 } from '../shared/layout.js';
 import { RemoteTask, TaskOrigin, type MailboxResult, type OriginHost } from '../shared/origin.js';
 import { Shared } from '../shared/shared.js';
+import type { OwnerWatch } from './owner-watch.js';
 import type { HookRef, ToOwner, ToWorker, WorkerInit } from './protocol.js';
 
 type Cell = JoinHandle<unknown, string>;
@@ -144,13 +145,14 @@ export class WorkerCore implements HandleBackend, OriginHost {
   /** True once the drivers were shut down. */
   private driversShut = false;
 
-  constructor(init: WorkerInit, factories: readonly DriverFactory[]) {
+  constructor(init: WorkerInit, factories: readonly DriverFactory[], ownerWatch: OwnerWatch) {
     this.init = init;
     this.id = init.runtimeId;
     this.name = init.name;
     this.index = init.index;
     this.port = init.port;
     this.shared = new Shared(init.buffers);
+    this.shared.ownerWatch = ownerWatch;
     this.parker = this.shared.parkers[init.index]!;
     this.local = this.shared.locals[init.index]!;
     this.blocks = this.shared.memory.workerBlocks;
@@ -476,7 +478,8 @@ export class WorkerCore implements HandleBackend, OriginHost {
           origin === 0 ? { op: 'result', slot, outcome, value: sent } : { op: 'relay', to: origin, slot, outcome, value: sent };
         this.port.postMessage(message);
         Atomics.store(this.blocks, memory.workerWord(this.index, W.OwnerMail), 1);
-        if (origin !== 0) shared.parkers[0]!.unpark();
+        // The owner forwards a relay: wake it (and whoever parks its thread).
+        if (origin !== 0) shared.notify(0);
       }
     } else if (outcome === Outcome.Cancelled) {
       memory.slots[base + S.ResLen] = 0;
