@@ -29,8 +29,9 @@ export interface ForeignCompletions {
   /**
    * This thread is about to park synchronously on `parker` while {@link ForeignCompletions.awaited}: from now on a
    * delivery must also unpark `parker`. Called after the parker's word reads "parked", so an unpark
-   * from now on makes the wait return at once. Returns true if something was already delivered
-   * (the thread then drains instead of waiting).
+   * from now on makes the wait return at once. Returns true if the park must not wait because
+   * something was already delivered; the source may collect it right here (waking the joiners),
+   * since the loop that parks is not necessarily one that calls {@link drainForeignCompletions}.
    */
   watch(parker: Parker): boolean;
   /** The park {@link ForeignCompletions.watch} prepared is over; deliveries need not unpark `parker` any more. */
