@@ -4,6 +4,7 @@ import { IoError, TcpListener, TcpStream, currentIoDriver, ioDriver } from '@tid
 import { timeDriver, timeout } from '@tide/time-driver';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { READ_CHUNK_BYTES } from '../reactor/protocol.js';
 import { catching, concat, ioRuntime, randomBytes, sameBytes, waitUntil } from '../test-support/runtime.js';
 
 const HOST = '127.0.0.1';
@@ -350,11 +351,11 @@ describe('TcpListener and TcpStream', () => {
       return { whilePaused, filled, same: sameBytes(received, payload), maxSocketWrite, afterRead, settled, end: driver.metrics() };
     });
     expect(outcome.whilePaused.pausedSockets).toBe(1);
-    expect(outcome.whilePaused.bufferedReadBytes).toBeLessThanOrEqual(readHighWaterMark + 64 * 1024);
+    expect(outcome.whilePaused.bufferedReadBytes).toBeLessThanOrEqual(readHighWaterMark + READ_CHUNK_BYTES);
     expect(outcome.filled).toBe(total);
     expect(outcome.same).toBe(true);
     // Never more than the high-water mark (plus one socket read) buffered, during the whole transfer.
-    expect(outcome.afterRead.peakBufferedReadBytes).toBeLessThanOrEqual(readHighWaterMark + 64 * 1024);
+    expect(outcome.afterRead.peakBufferedReadBytes).toBeLessThanOrEqual(readHighWaterMark + READ_CHUNK_BYTES);
     expect(outcome.afterRead.peakBufferedReadBytes).toBeGreaterThanOrEqual(readHighWaterMark);
     // The writer never had more than its window inside the reactor's socket buffers.
     expect(outcome.maxSocketWrite).toBeLessThanOrEqual(writeHighWaterMark);

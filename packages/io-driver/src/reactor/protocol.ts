@@ -114,6 +114,14 @@ export const Control = {
  */
 export const DATAGRAM_OVERHEAD = 64;
 
+/**
+ * The most bytes one socket read takes (and so one `Data` event carries), when the completion
+ * channel's part size allows. Larger than a 64 KiB message on purpose: libuv reads a socket again
+ * after a read that filled its buffer, so with a 64 KiB buffer every 64 KiB message costs a second
+ * `read` call that only finds the socket empty.
+ */
+export const READ_CHUNK_BYTES = 128 * 1024;
+
 /** Int32s of the control block. */
 export const CONTROL_INTS = 16;
 

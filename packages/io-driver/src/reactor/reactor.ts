@@ -5,7 +5,7 @@ import { copyBytes, decodeJson, decodeText, encodeJson } from '../ring/codec.js'
 import { SpinBackoff } from '../io/spin-backoff.js';
 import { toErrorWire } from './error-wire.js';
 import { FileOps } from './file-ops.js';
-import { Cmd, Control, Cpl, ReactorState, type BindRequest, type ConnectRequest, type ListenRequest, type OpenRequest, type ReactorInit } from './protocol.js';
+import { Cmd, Control, Cpl, READ_CHUNK_BYTES, ReactorState, type BindRequest, type ConnectRequest, type ListenRequest, type OpenRequest, type ReactorInit } from './protocol.js';
 import type { ReactorResource } from './resource.js';
 import { TcpConnection } from './tcp-connection.js';
 import { TcpServer } from './tcp-server.js';
@@ -37,8 +37,9 @@ export class Reactor implements MessageHandler {
    * The one buffer every socket reads into (Node's `onread`): read callbacks run one at a time on
    * this thread and copy the bytes into the completion ring at once, so one buffer serves all
    * sockets, and reading allocates nothing (fresh 64 KiB buffers per read cost page faults).
+   * {@link READ_CHUNK_BYTES} long, or one completion part if that is smaller.
    */
-  readonly readBuffer = Buffer.allocUnsafeSlow(64 * 1024);
+  readonly readBuffer: Buffer;
   /** Where written bytes are copied out of the arena for `socket.write`. */
   readonly writeBuffers = new WriteBufferPool();
   /** Unread bytes per socket at which it is paused. */
@@ -60,6 +61,7 @@ export class Reactor implements MessageHandler {
     this.control = new Int32Array(init.control);
     this.commands = new ChannelConsumer(init.commands);
     this.completions = new ChannelProducer(init.completions, init.partBytes);
+    this.readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_CHUNK_BYTES, this.completions.partBytes));
     this.parker = new Int32Array(init.parker);
     this.readHighWaterMark = init.readHighWaterMark;
     this.commandBatch = init.commandBatch;

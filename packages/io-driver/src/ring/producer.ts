@@ -89,14 +89,16 @@ export class ChannelProducer {
     data: Uint8Array | null,
     volatile = false,
   ): boolean {
-    if (this.queueHead === this.queue.length) {
-      const reached = this.write(op, rid, req, a, b, x, y, data, 0);
-      if (reached === DONE) return true;
-      this.enqueue({ op, rid, req, a, b, x, y, data: volatile && data !== null ? new Uint8Array(data) : data, sent: reached });
-      this.flush(); // the consumer may have freed space between the failed write and the flag
-      return false;
+    const tried = this.queueHead === this.queue.length;
+    let sent = 0;
+    if (tried) {
+      sent = this.write(op, rid, req, a, b, x, y, data, 0);
+      if (sent === DONE) return true;
     }
-    this.enqueue({ op, rid, req, a, b, x, y, data: volatile && data !== null ? new Uint8Array(data) : data, sent: 0 });
+    // Parts already written keep their offsets in the private copy (a copy of the whole payload).
+    this.enqueue({ op, rid, req, a, b, x, y, data: volatile && data !== null ? new Uint8Array(data) : data, sent });
+    // The consumer may have freed space between the failed write and the flag.
+    if (tried) this.flush();
     return false;
   }
 
@@ -183,17 +185,12 @@ export class ChannelProducer {
     if (len > 0) {
       const avail = this.arenaBytes - Atomics.load(header, Header.ArenaUsed);
       const h = this.arenaHead;
-      if (len <= this.arenaBytes - h) {
-        if (len > avail) return false;
-        dataOff = h;
-        dataFree = len;
-      } else {
-        // Not contiguous at the end: skip the tail of the arena and start at 0.
-        const skip = this.arenaBytes - h;
-        if (skip + len > avail) return false;
-        dataOff = 0;
-        dataFree = skip + len;
-      }
+      // A payload that does not fit before the end of the arena starts at 0, so it stays
+      // contiguous; the skipped tail is returned together with it.
+      const skip = len <= this.arenaBytes - h ? 0 : this.arenaBytes - h;
+      if (skip + len > avail) return false;
+      dataOff = skip === 0 ? h : 0;
+      dataFree = skip + len;
       const end = dataOff + len;
       this.arenaHead = end === this.arenaBytes ? 0 : end;
       this.arena.set(offset === 0 && len === data!.length ? data! : data!.subarray(offset, offset + len), dataOff);
