@@ -351,16 +351,31 @@ export class TimingWheel<P> {
    * No user code runs here, so the scratch list is never observed.
    */
   private cascade(level: Level<P>, slot: number, start: number): void {
+    if (level.level === 0) {
+      // A level-0 slot is one millisecond: every entry in it is due at `start`. Splice the whole
+      // list onto the expired list in O(1) (order kept), then mark each entry as pending.
+      const pending = this.pending;
+      const first = level.first(slot);
+      level.moveSlotTo(slot, pending);
+      for (let e = first; e !== pending; e = e.next) e.level = PENDING;
+      if (start < this.pendingMin) this.pendingMin = start;
+      return;
+    }
     const list = this.cascading;
     level.moveSlotTo(slot, list);
     const levels = this.levels;
-    // Walk in list order: appending each entry to its new list keeps equal
-    // deadlines in insertion order.
-    for (let e = list.next; e !== list; e = list.next) {
-      unlink(e);
+    // Detach the chain from the scratch sentinel and walk it in order: appending each entry to
+    // its new list keeps equal deadlines in insertion order. Placing an entry overwrites its
+    // links, so the next one is read first; the chain ends at the (reset) sentinel.
+    let e = list.next;
+    list.next = list;
+    list.prev = list;
+    while (e !== list) {
+      const next = e.next;
       const when = e.deadline;
       if (when <= start) this.pushPending(e);
       else levels[levelFor(start, when)]!.push(e);
+      e = next;
     }
   }
 
