@@ -36,7 +36,7 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
   driving = false;
   /** True while the loop runs synchronously; false while it waits (then wakes must unpark it). */
   inSlice = false;
-  /** True while `run()` waits for the parker without blocking the thread. */
+  /** True while `run()` waits for the parker without blocking the thread and nothing has unparked it yet. */
   parkedAsync = false;
   isShutdown = false;
   parkCount = 0;
@@ -49,9 +49,14 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
       runtime: this,
       ...(config.onUnhandledError ? { onUnhandledError: config.onUnhandledError } : {}),
       // A task woken from host code while the runtime waits in `run()` must wake the loop. Between
-      // two slices the loop is not parked: it runs the task anyway, so no unpark is needed.
+      // two slices the loop is not parked: it runs the task anyway, so no unpark is needed. One
+      // unpark per park is enough (the parker stays notified): an async root that spawns a batch
+      // from a host microtask would otherwise pay an atomic exchange per spawn.
       onSchedule: () => {
-        if (!this.inSlice && this.parkedAsync) this.parker.unpark();
+        if (!this.inSlice && this.parkedAsync) {
+          this.parkedAsync = false;
+          this.parker.unpark();
+        }
       },
     });
     this.inject = new InjectQueue(this.parker);
