@@ -42,6 +42,15 @@ describe.each([1, 2])('a multi-thread JoinHandle joined in a current-thread bloc
     })).toBe(5);
   });
 
+  it('a task that keeps its worker busy a while: the idle runtime parks and the completion wakes it', () => {
+    expect(ct.blockOn(function* () {
+      const busy = [mt.spawn(fx.spin, 30), mt.spawn(fx.spin, 20)];
+      let n = 0;
+      for (const h of busy) n += yield* h;
+      return n;
+    })).toBeGreaterThan(0);
+  });
+
   it("inside the current-thread Handle.blockOn too (it turns no drivers, but the join needs none)", () => {
     expect(ct.handle().blockOn(function* () {
       return yield* mt.spawn(fx.add, 1, 2);
