@@ -38,7 +38,13 @@ export class WriteFuture<T extends number | void> extends FutureBase<T, 'io'> im
     const stream = this.stream;
     const driver = stream.driver;
     if (driver.isShutdown) throw new RuntimeShutdownError(this.all ? 'TcpStream.writeAll' : 'TcpStream.write');
-    if (stream.closed) throw IoError.closed(this.all ? 'TcpStream.writeAll' : 'TcpStream.write', 'write');
+    if (stream.closed) {
+      // Woken (by a part that completed) after close(): the parts still in flight fail in the
+      // reactor later, when nobody waits for them any more — release them now, not then.
+      this.error = IoError.closed(this.all ? 'TcpStream.writeAll' : 'TcpStream.write', 'write');
+      this.forgetAll();
+      throw this.error;
+    }
     if (this.submitted === 0) driver.checkRuntime(this.all ? 'TcpStream.writeAll' : 'TcpStream.write');
     this.waker = cx.waker;
     const part = driver.partBytes;
