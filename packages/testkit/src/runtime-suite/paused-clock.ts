@@ -39,7 +39,7 @@ export function pausedClockCases(ctx: SuiteContext): void {
             '}',
             'console.log(JSON.stringify(runs));',
           ].join('\n'),
-          8_000,
+          15_000,
         );
         expect(result.timedOut).toBe(false);
         const expected = { order: [...durations].sort((a, b) => a - b), slept: HOUR_MS };
@@ -87,7 +87,7 @@ export function pausedClockCases(ctx: SuiteContext): void {
             '}',
             "console.log('all deadlines reached');",
           ].join('\n'),
-          8_000,
+          15_000,
         );
         expect(result.timedOut).toBe(false);
         expect(result.stdout).toBe('all deadlines reached\n');
