@@ -1,6 +1,7 @@
 import { FutureBase, PENDING, type Context, type Poll, type Waker } from '@tide/core';
 import { IoError } from '../errors.js';
 import type { Interest } from '../io/interest.js';
+import { copyInto } from '../ring/copy.js';
 import type { TcpStream } from './tcp-stream.js';
 
 /**
@@ -107,7 +108,7 @@ export class ReadExactFuture extends FutureBase<Uint8Array, 'io'> implements Int
    */
   fill(bytes: Uint8Array): number {
     const take = Math.min(bytes.length, this.n - this.filled);
-    this.out!.set(take === bytes.length ? bytes : bytes.subarray(0, take), this.filled);
+    copyInto(this.out!, this.filled, take === bytes.length ? bytes : bytes.subarray(0, take));
     this.filled += take;
     return take;
   }

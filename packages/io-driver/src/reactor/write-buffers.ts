@@ -1,3 +1,5 @@
+import { copyInto } from '../ring/copy.js';
+
 /** A slab of write memory and the writes still using it. */
 interface WriteSlab {
   readonly memory: Buffer;
@@ -42,7 +44,7 @@ export class WriteBufferPool {
     const length = data.length;
     if (length > this.maxPooled) {
       const own = Buffer.allocUnsafeSlow(length);
-      own.set(data);
+      copyInto(own, 0, data);
       return { bytes: own, slab: null };
     }
     if (this.used + length > this.slabBytes) {
@@ -55,7 +57,7 @@ export class WriteBufferPool {
     }
     const slab = this.slab;
     const offset = this.used;
-    slab.memory.set(data, offset);
+    copyInto(slab.memory, offset, data);
     this.used = (offset + length + 7) & ~7;
     slab.users++;
     return { bytes: slab.memory.subarray(offset, offset + length), slab };

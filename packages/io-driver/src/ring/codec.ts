@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 
+import { copyInto } from './copy.js';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -45,6 +47,6 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
 /** A private copy of `bytes` (which may be a view into shared memory). */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes.length);
-  out.set(bytes);
+  copyInto(out, 0, bytes);
   return out;
 }

@@ -1,3 +1,5 @@
+import { copyBytes } from './codec.js';
+import { copyInto } from './copy.js';
 import { ChannelViews, Header, MORE, SLOT_F64, SLOT_I32, Slot, SlotF64 } from './layout.js';
 
 /** A message the producer could not fit yet, kept in order until the consumer frees space. */
@@ -96,7 +98,7 @@ export class ChannelProducer {
       if (sent === DONE) return true;
     }
     // Parts already written keep their offsets in the private copy (a copy of the whole payload).
-    this.enqueue({ op, rid, req, a, b, x, y, data: volatile && data !== null ? new Uint8Array(data) : data, sent });
+    this.enqueue({ op, rid, req, a, b, x, y, data: volatile && data !== null ? copyBytes(data) : data, sent });
     // The consumer may have freed space between the failed write and the flag.
     if (tried) this.flush();
     return false;
@@ -193,7 +195,8 @@ export class ChannelProducer {
       dataFree = skip + len;
       const end = dataOff + len;
       this.arenaHead = end === this.arenaBytes ? 0 : end;
-      this.arena.set(offset === 0 && len === data!.length ? data! : data!.subarray(offset, offset + len), dataOff);
+      // A plain store sequence, published by the Atomics.add below (see copy.ts on why memcpy is enough).
+      copyInto(this.arena, dataOff, offset === 0 && len === data!.length ? data! : data!.subarray(offset, offset + len));
       Atomics.add(header, Header.ArenaUsed, dataFree);
     }
     const i = this.head * SLOT_I32;

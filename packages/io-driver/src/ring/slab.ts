@@ -1,3 +1,5 @@
+import { copyInto } from './copy.js';
+
 /**
  * Copies payloads out of a ring's arena into big shared slabs instead of one allocation each:
  * copying into a slab runs at memcpy speed, while allocating a fresh 64 KiB array per chunk costs
@@ -33,7 +35,7 @@ export class SlabAllocator<B extends Uint8Array> {
     const length = source.length;
     if (length > this.maxPooled) {
       const own = this.allocate(length);
-      own.set(source);
+      copyInto(own, 0, source);
       return own;
     }
     if (this.used + length > this.slabBytes) {
@@ -41,7 +43,7 @@ export class SlabAllocator<B extends Uint8Array> {
       this.used = 0;
     }
     const offset = this.used;
-    this.slab.set(source, offset);
+    copyInto(this.slab, offset, source);
     // Unaligned on purpose: consecutive copies are adjacent, so a reader can join them for free.
     this.used = offset + length;
     return this.view(this.slab, offset, length);
