@@ -81,7 +81,8 @@ export class ReadExactFuture extends FutureBase<Uint8Array, 'io'> implements Int
         this.done();
         return chunk;
       }
-      this.out ??= new Uint8Array(n);
+      // Not zeroed: every byte is copied in before the result is returned.
+      this.out ??= uninitialized(n);
       this.out.set(chunk, this.filled);
       this.filled += chunk.length;
     }
