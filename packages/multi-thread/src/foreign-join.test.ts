@@ -279,3 +279,142 @@ describe('a multi-thread JoinHandle joined while the current-thread runtime wait
     expect(await settle(mt.spawn(fx.add, 1, 2))).toEqual({ ok: true, value: 3 });
   });
 });
+
+// The blocking pool (core's, shared by both flavors) delivers to its owner thread too: a
+// spawnBlocking handle joined inside a current-thread blockOn on that thread must wake that loop.
+describe.each([
+  ['a multi-thread', () => api.MultiThreadRuntime.builder().workerThreads(1).maxBlockingThreads(1).build()],
+  ['another current-thread', () => CurrentThreadRuntime.builder().maxBlockingThreads(1).build()],
+] as const)("%s runtime's spawnBlocking handle joined in a current-thread blockOn", (_, make) => {
+  let owner: ReturnType<typeof make>;
+  let ct: CurrentThreadRuntime;
+
+  beforeAll(() => {
+    owner = make();
+    ct = CurrentThreadRuntime.builder().build();
+  });
+  afterAll(() => {
+    ct.shutdownTimeout(1_000);
+    owner.shutdownTimeout(5_000);
+  });
+
+  it('completes with the value', () => {
+    const handle = owner.spawnBlocking(fx.add, 2, 3);
+    expect(ct.blockOn(function* () {
+      return yield* handle;
+    })).toBe(5);
+  });
+
+  it('a task that keeps its thread busy: the idle loop parks and the completion wakes it', () => {
+    expect(ct.blockOn(function* () {
+      const busy = [owner.spawnBlocking(fx.spin, 30), owner.spawnBlocking(fx.spin, 20)];
+      let n = 0;
+      for (const h of busy) n += yield* h;
+      return n;
+    })).toBeGreaterThan(0);
+  });
+
+  it('a task released from inside the blockOn: it finishes while the loop is parked', () => {
+    const gates = new SharedArrayBuffer(4 * 4);
+    const g = new Int32Array(gates);
+    const handle = owner.spawnBlocking(fx.holdUntil, gates, 0, 2);
+    waitSync(() => Atomics.load(g, 0) === 1);
+    expect(ct.blockOn(function* () {
+      // holdUntil looks at its gate every 50 ms: the loop has parked long before it returns.
+      Atomics.store(g, 2, 1);
+      return yield* handle;
+    })).toBeTypeOf('number');
+  });
+
+  it('a failing task gives a panic JoinError whose cause is what it threw', () => {
+    const caught = ct.blockOn(function* () {
+      try {
+        yield* owner.spawnBlocking(fx.fail, 'boom');
+        return null;
+      } catch (error) {
+        return error;
+      }
+    });
+    const error = joinError(caught);
+    expect(error.isPanic()).toBe(true);
+    expect(error.cause).toMatchObject({ message: 'boom', code: 'E_FIXTURE' });
+  });
+
+  it('a thread that dies fails the joined task with WorkerExitedError', () => {
+    const caught = ct.blockOn(function* () {
+      try {
+        yield* owner.spawnBlocking(fx.exitWith, 7);
+        return null;
+      } catch (error) {
+        return error;
+      }
+    });
+    const error = joinError(caught);
+    expect(error.isPanic()).toBe(true);
+    expect(error.cause).toBeInstanceOf(WorkerExitedError);
+  });
+
+  it('abort of a started task: it runs to the end (as in Tokio) and the join gets its value', () => {
+    const gates = new SharedArrayBuffer(4 * 4);
+    const g = new Int32Array(gates);
+    const handle = owner.spawnBlocking(fx.holdUntil, gates, 0, 2);
+    waitSync(() => Atomics.load(g, 0) === 1);
+    expect(ct.blockOn(function* () {
+      handle.abort();
+      Atomics.store(g, 2, 1);
+      return yield* handle;
+    })).toBeTypeOf('number');
+  });
+
+  it('abort of a queued task from a current-thread task, woken by another blocking completion, while the root joins it', () => {
+    const gates = new SharedArrayBuffer(4 * 4);
+    const g = new Int32Array(gates);
+    // The owner's only blocking thread is held, so `queued` waits in its queue.
+    const holder = owner.spawnBlocking(fx.holdUntil, gates, 0, 2);
+    waitSync(() => Atomics.load(g, 0) === 1);
+    const queued = owner.spawnBlocking(fx.add, 1, 1);
+    // A third runtime's blocking task wakes the aborter once the loop parked (not ct's own: a
+    // blocking thread attached to ct keeps its later deadlock checks waiting).
+    const waker = CurrentThreadRuntime.builder().build();
+    try {
+      const caught = ct.blockOn(function* () {
+        spawn(function* () {
+          yield* waker.spawnBlocking(fx.spin, 20);
+          queued.abort();
+        });
+        try {
+          yield* queued;
+          return null;
+        } catch (error) {
+          return error;
+        }
+      });
+      expect(joinError(caught).isCancelled()).toBe(true);
+    } finally {
+      Atomics.store(g, 2, 1);
+      waker.shutdownTimeout(1_000);
+    }
+    expect(ct.blockOn(function* () {
+      return yield* holder;
+    })).toBeTypeOf('number');
+  });
+
+  it('a root waiting on nothing else is still a DeadlockError (a finished blocking join does not hide it)', () => {
+    const handle = owner.spawnBlocking(fx.add, 1, 1);
+    expect(() =>
+      ct.blockOn(function* () {
+        yield* handle;
+        yield* new Never();
+      }),
+    ).toThrow(DeadlockError);
+  });
+
+  it('host-driven run() still joins', async () => {
+    const handle = owner.spawnBlocking(fx.add, 20, 22);
+    await expect(
+      ct.run(function* () {
+        return yield* handle;
+      }),
+    ).resolves.toBe(42);
+  });
+});

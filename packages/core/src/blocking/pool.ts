@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { assertSendableArgs } from '../context/remote-handle.js';
-import type { Parker } from '../driver/parker.js';
+import { registerForeignCompletions, type ForeignCompletions } from '../driver/foreign-completions.js';
+import { Parker, PARKER_EMPTY, PARKER_NOTIFIED, PARKER_PARKED } from '../driver/parker.js';
 import { workerExecArgv } from '../driver/worker-exec-argv.js';
 import { describe, InvalidTaskError, NotSendableError, WorkerExitedError } from '../errors.js';
+import { NOOP_WAKER, PENDING, type Context, type Poll } from '../future/poll.js';
 import type { RuntimeCore } from '../runtime/runtime-core.js';
 import type { SharedHandle } from '../runtime/shared-handle.js';
 import { JoinHandle, Outcome, type TaskOwner } from '../task/join-handle.js';
@@ -22,6 +24,60 @@ import {
 } from './protocol.js';
 
 type Cell = JoinHandle<unknown, string>;
+
+/** How many tasks on the owner thread wait for one of the pool's handles (see {@link BlockingTask}). */
+interface JoinCount {
+  joins: number;
+  /** A task started waiting for a handle (the count went up). */
+  joined(): void;
+}
+
+/**
+ * The join handle of a blocking task: a pending join is counted, so that a loop of another
+ * runtime that holds the owner thread (a current-thread `blockOn` joining this handle) knows to
+ * wait for the pool, and is woken by it (see the pool's `ForeignCompletions`).
+ */
+class BlockingTask extends JoinHandle<unknown, string> {
+  /** True while a task on this thread joins it (counted in the pool's `joins`). */
+  private joinPending = false;
+
+  constructor(
+    runtime: RuntimeCore,
+    owner: TaskOwner,
+    private readonly count: JoinCount,
+  ) {
+    super(runtime, owner, null, null);
+  }
+
+  /** `yield* handle`: a pending join is counted until the handle settles or the joiner lets go. */
+  override poll(cx: Context): Poll<unknown> {
+    const value = super.poll(cx);
+    if (value === PENDING && !this.joinPending && cx.waker !== NOOP_WAKER) {
+      this.joinPending = true;
+      this.count.joins++;
+      this.count.joined();
+    }
+    return value;
+  }
+
+  /** The joining task was aborted (it no longer waits for this handle). */
+  override [Symbol.dispose](): void {
+    this.unjoin();
+    super[Symbol.dispose]();
+  }
+
+  /** @internal Records the outcome (see `JoinHandle.settle`); the join is no longer pending. */
+  override settle(outcome: Outcome, result: unknown): boolean {
+    this.unjoin();
+    return super.settle(outcome, result);
+  }
+
+  private unjoin(): void {
+    if (!this.joinPending) return;
+    this.joinPending = false;
+    this.count.joins--;
+  }
+}
 
 /** Options of a {@link BlockingPool}. */
 export interface BlockingPoolOptions {
@@ -60,6 +116,8 @@ interface WorkerSlot {
   readonly worker: Worker;
   /** The pool's end of the worker's channel. Never started: drained with receiveMessageOnPort. */
   readonly port: MessagePort;
+  /** Where the pool posts the parker to wake while watched (`PoolState.Watching`). */
+  readonly watchPort: MessagePort;
   readonly status: Int32Array;
   /** The task the worker runs (or was sent and has not claimed yet). */
   task: PendingTask | null;
@@ -91,6 +149,11 @@ const noop = (): void => {};
  * - `abort()` cancels a task that has not started; a started one runs to the end (as in Tokio).
  * - A thread that dies (process.exit, an uncaught error) fails its task with a panic whose cause
  *   is {@link WorkerExitedError}; later tasks get a new thread.
+ * - Its results reach the owner thread however that thread waits: the owning runtime's loop (the
+ *   parker above); another runtime's synchronous `blockOn` there that joins one of the pool's
+ *   handles (the pool is a `ForeignCompletions` source of that thread: that loop collects its
+ *   results, and while it parks, workers unpark its parker too); or, while a join is pending, the
+ *   host event loop (a pump on a private parker, for another runtime's host-driven `run()`).
  * - The pool never keeps the process alive by itself: threads are unref'd and the ports are never
  *   started (a host-driven runtime that awaits a blocking task keeps the process alive itself).
  *   After {@link BlockingPool.shutdown} nothing is left.
@@ -123,6 +186,24 @@ export class BlockingPool implements TaskOwner {
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
+  /** Pending joins on the owner thread (see {@link BlockingTask}). */
+  private readonly joinCount: JoinCount = { joins: 0, joined: () => this.armHostPump() };
+  /** The parker last posted to the workers as the one to wake while watched. */
+  private watcher: Parker | undefined;
+  /** Unparked by workers while `HostWatching`: the host pump waits on it. */
+  private readonly hostWake = new Parker();
+  private readonly hostWakeWords = new Int32Array(this.hostWake.buffer);
+  private hostPumpArmed = false;
+  private unregisterForeign: (() => void) | undefined;
+  /** This pool as a {@link ForeignCompletions} source of its owner thread. */
+  private readonly foreign: ForeignCompletions = ((pool: BlockingPool): ForeignCompletions => ({
+    get awaited(): boolean {
+      return pool.joinCount.joins > 0;
+    },
+    drain: () => pool.collect(),
+    watch: (parker) => pool.watch(parker),
+    unwatch: () => void Atomics.store(pool.poolState, PoolState.Watching, 0),
+  }))(this);
 
   /** @param options - see {@link BlockingPoolOptions}. */
   constructor(options: BlockingPoolOptions) {
@@ -179,12 +260,14 @@ export class BlockingPool implements TaskOwner {
     checkTaskRef(ref);
     const argv: unknown[] = args ?? [];
     if (!Array.isArray(argv)) throw new TypeError(`spawnBlocking(${ref.name}): the arguments must be an array`);
-    const cell = new JoinHandle<Awaited<T>>(runtime, this, null, null);
+    const cell = new BlockingTask(runtime, this, this.joinCount) as JoinHandle<Awaited<T>>;
     if (this.closed) {
       assertSendableArgs(argv, `spawnBlocking(${ref.name})`);
       this.settle(cell, Outcome.Cancelled, undefined);
       return cell;
     }
+    // Registered on the thread that spawns (the owner): its loops may join this pool's handles.
+    this.unregisterForeign ??= registerForeignCompletions(this.foreign);
     const task: PendingTask = { cell: cell, url: ref.url, name: ref.name, args: argv, slot: null };
     const slot = this.idle.pop() ?? (this.slots.size < this.maxThreads ? this.startWorker() : undefined);
     if (slot !== undefined) {
@@ -299,7 +382,69 @@ export class BlockingPool implements TaskOwner {
     this.idle.length = 0;
     // A wake-up we took while waiting may have been meant for the runtime: pass it on.
     if (consumed) this.parker.unpark();
+    this.unregisterForeign?.();
+    // Every handle is settled: release the host pump's wait, if any.
+    Atomics.store(this.poolState, PoolState.HostWatching, 0);
+    this.hostWake.unpark();
   }
+
+  // ---- results for other runtimes' loops on the owner thread ----
+
+  /** Collects results if any arrived, without waiting (the foreign source's `drain`). */
+  private collect(): number {
+    if (this.slots.size === 0) return 0;
+    if (Atomics.load(this.poolState, PoolState.Mail) === 0 && Atomics.load(this.poolState, PoolState.Exits) === 0) return 0;
+    return this.poll();
+  }
+
+  /**
+   * Another runtime's loop is about to park synchronously on `parker` (already PARKED) while a
+   * task on this thread joins one of ours: workers must unpark it too. Returns true if results
+   * arrived meanwhile (collected here, which wakes their joiners).
+   */
+  private watch(parker: Parker): boolean {
+    // The owning runtime parks on the parker workers unpark anyway.
+    if (parker === this.parker || this.closed) return false;
+    if (parker !== this.watcher) {
+      this.watcher = parker;
+      for (const slot of this.slots) slot.watchPort.postMessage(parker.buffer);
+      Atomics.add(this.poolState, PoolState.WatchEpoch, 1);
+    }
+    // Publish the watch, then look (workers bump Mail, then read Watching): no result is missed.
+    Atomics.store(this.poolState, PoolState.Watching, 1);
+    return this.collect() > 0;
+  }
+
+  /**
+   * A task on this thread started waiting for one of our handles: while the thread's event loop
+   * runs (another runtime's `run()`), nobody else may poll this pool, so wait for results on a
+   * private parker and collect them from the event loop until no join is pending.
+   */
+  private armHostPump(): void {
+    if (this.hostPumpArmed || this.closed) return;
+    this.hostPumpArmed = true;
+    Atomics.store(this.poolState, PoolState.HostWatching, 1);
+    const words = this.hostWakeWords;
+    // Parker protocol: PARKED asks unparkers to notify; NOTIFIED means a result came meanwhile.
+    const was = Atomics.compareExchange(words, 0, PARKER_EMPTY, PARKER_PARKED);
+    if (was === PARKER_NOTIFIED || Atomics.load(this.poolState, PoolState.Mail) !== 0 || Atomics.load(this.poolState, PoolState.Exits) !== 0) {
+      setImmediate(this.onHostPump);
+      return;
+    }
+    // Ref'd by nothing: a runtime that waits for the join keeps the process alive itself.
+    const wait = Atomics.waitAsync(words, 0, PARKER_PARKED);
+    if (wait.async) void wait.value.then(this.onHostPump);
+    else setImmediate(this.onHostPump);
+  }
+
+  private readonly onHostPump = (): void => {
+    this.hostPumpArmed = false;
+    Atomics.store(this.hostWakeWords, 0, PARKER_EMPTY);
+    if (this.closed) return;
+    this.poll();
+    if (this.joinCount.joins > 0) this.armHostPump();
+    else Atomics.store(this.poolState, PoolState.HostWatching, 0);
+  };
 
   // ---- internals ----
 
@@ -315,10 +460,21 @@ export class BlockingPool implements TaskOwner {
     }
     const index = this.nextIndex++;
     const { port1, port2 } = new MessageChannel();
+    const watch = new MessageChannel();
     const statusBuffer = new SharedArrayBuffer(STATUS_BYTES);
     const shared = this.sharedFactory?.();
-    const init: WorkerInit = { port: port2, status: statusBuffer, pool: this.poolBuffer, owner: this.parker.buffer, shared };
-    const transferList: MessagePort[] = [port2];
+    const init: WorkerInit = {
+      port: port2,
+      status: statusBuffer,
+      pool: this.poolBuffer,
+      owner: this.parker.buffer,
+      watch: watch.port2,
+      watcher: this.watcher?.buffer,
+      watchEpoch: Atomics.load(this.poolState, PoolState.WatchEpoch),
+      hostWake: this.hostWake.buffer,
+      shared,
+    };
+    const transferList: MessagePort[] = [port2, watch.port2];
     if (shared !== undefined) transferList.push(shared.port);
     const worker = new Worker(this.workerUrl, {
       workerData: init,
@@ -330,6 +486,7 @@ export class BlockingPool implements TaskOwner {
       index,
       worker,
       port: port1,
+      watchPort: watch.port1,
       status: new Int32Array(statusBuffer),
       task: null,
       seq: 0,
@@ -347,6 +504,7 @@ export class BlockingPool implements TaskOwner {
     });
     worker.unref();
     port1.unref();
+    watch.port1.unref();
     this.slots.add(slot);
     return slot;
   }
@@ -476,6 +634,7 @@ export class BlockingPool implements TaskOwner {
     const at = this.idle.indexOf(slot);
     if (at >= 0) this.idle.splice(at, 1);
     slot.port.close();
+    slot.watchPort.close();
     slot.worker.unref();
     const task = slot.task;
     if (task !== null) {
@@ -503,6 +662,7 @@ export class BlockingPool implements TaskOwner {
     slot.gone = true;
     this.slots.delete(slot);
     slot.port.close();
+    slot.watchPort.close();
     slot.worker.unref();
     slot.worker.terminate().catch(noop);
   }

@@ -40,10 +40,25 @@ export const PoolState = {
   Mail: 0,
   /** Incremented by a worker when its thread exits. */
   Exits: 1,
+  /**
+   * 1 while another runtime's loop on the owner thread is parked synchronously and joins a task
+   * of this pool: after each message, a worker also unparks the watcher (the last parker posted
+   * on its watch port). The pool sets it before it last looks at {@link PoolState.Mail}; a worker
+   * reads it after it bumped Mail: one of the two sees the other.
+   */
+  Watching: 2,
+  /** Bumped by the pool after it posted a new watcher to every worker's watch port. */
+  WatchEpoch: 3,
+  /**
+   * 1 while a task on the owner thread joins a task of this pool: after each message, a worker
+   * also unparks the pool's host wake parker, which the pool waits for with `Atomics.waitAsync`
+   * (how a join completes while the owner thread's event loop runs another runtime's `run()`).
+   */
+  HostWatching: 4,
 } as const;
 
 /** Bytes of the pool-wide block. */
-export const POOL_STATE_BYTES = 2 * 4;
+export const POOL_STATE_BYTES = 5 * 4;
 
 /** What a blocking worker receives as `workerData`. */
 export interface WorkerInit {
@@ -55,6 +70,14 @@ export interface WorkerInit {
   readonly pool: SharedArrayBuffer;
   /** The runtime thread's parker, unparked after each message. */
   readonly owner: SharedArrayBuffer;
+  /** The worker's end of its watch channel: parker buffers to wake while {@link PoolState.Watching} (never started; read with `receiveMessageOnPort`). */
+  readonly watch: MessagePort;
+  /** The last watcher posted before this worker started, if any ({@link PoolState.Watching}). */
+  readonly watcher: SharedArrayBuffer | undefined;
+  /** The {@link PoolState.WatchEpoch} that `watcher` belongs to. */
+  readonly watchEpoch: number;
+  /** The pool's host wake parker, unparked after each message while {@link PoolState.HostWatching}. */
+  readonly hostWake: SharedArrayBuffer;
   /** The runtime's shared handle, entered for the worker's lifetime, if the pool was given one. */
   readonly shared: SharedHandle | undefined;
 }

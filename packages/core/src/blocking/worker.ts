@@ -8,9 +8,9 @@
  * @internal
  * @packageDocumentation
  */
-import { workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Handle } from '../context/handle.js';
-import { Parker } from '../driver/parker.js';
+import { Parker, unparkParker } from '../driver/parker.js';
 import { describe, InvalidTaskError, NotSendableError } from '../errors.js';
 import type { RuntimeHandle } from '../runtime/runtime-handle.js';
 import { lookupTaskRef, resolveTaskRef, type TaskRef } from '../task/task-ref.js';
@@ -24,6 +24,30 @@ const port = init.port;
 const status = new Int32Array(init.status);
 const pool = new Int32Array(init.pool);
 const owner = Parker.fromShared(init.owner);
+const hostWake = new Int32Array(init.hostWake);
+let watcher = init.watcher === undefined ? null : new Int32Array(init.watcher);
+let watchEpoch = init.watchEpoch;
+
+/**
+ * After a message: wakes whoever on the owner thread waits for it besides the runtime (see
+ * `PoolState.Watching` and `HostWatching`): another runtime's loop parked synchronously there, or
+ * the pool's host pump. Read after Mail was bumped, so a watch set before the pool's last look at
+ * Mail is seen here.
+ */
+function wakeWatchers(): void {
+  if (Atomics.load(pool, PoolState.Watching) !== 0) {
+    const epoch = Atomics.load(pool, PoolState.WatchEpoch);
+    if (epoch !== watchEpoch) {
+      watchEpoch = epoch;
+      // Every watcher posted before the epoch we read is on the port already: keep the last.
+      for (let received = receiveMessageOnPort(init.watch); received !== undefined; received = receiveMessageOnPort(init.watch)) {
+        watcher = new Int32Array(received.message as SharedArrayBuffer);
+      }
+    }
+    if (watcher !== null) unparkParker(watcher);
+  }
+  if (Atomics.load(pool, PoolState.HostWatching) !== 0) unparkParker(hostWake);
+}
 
 // With a shared handle, the runtime is this thread's context for its whole life: the thread runs
 // nothing but the pool's tasks, and async tasks keep the context across their awaits.
@@ -39,6 +63,7 @@ function send(message: WorkerMessage): void {
   Atomics.store(status, Status.Mail, 1);
   Atomics.add(pool, PoolState.Mail, 1);
   owner.unpark();
+  wakeWatchers();
 }
 
 // A thread that dies (process.exit in a task, an uncaught error) says so through shared memory,
@@ -61,6 +86,11 @@ process.on('exit', (code) => {
   Atomics.add(pool, PoolState.Mail, 1);
   Atomics.add(pool, PoolState.Exits, 1);
   owner.unpark();
+  try {
+    wakeWatchers();
+  } catch {
+    // The watch port is closed: the pool terminated this worker and no longer listens.
+  }
 });
 
 const cache = new Map<string, AnyTaskRef>();

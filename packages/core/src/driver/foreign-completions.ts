@@ -11,8 +11,9 @@ import { setParkObserver, threadParker, type Parker, type ParkObserver } from '.
  * and every synchronous park on the thread asks the owning runtime to unpark it too, as a Tokio
  * `Waker` wakes the joining runtime's driver from whichever thread completes the task.
  *
- * Implemented by `@tide/multi-thread`; a flavor that parks with {@link Parker.park} and loops with
- * `blockOnLoop` gets this without doing anything.
+ * Implemented by `@tide/multi-thread` (its tasks) and by core's `BlockingPool` (any runtime's
+ * `spawnBlocking` tasks, delivered to the pool's owner thread); a flavor that parks with
+ * {@link Parker.park} and loops with `blockOnLoop` gets this without doing anything.
  */
 export interface ForeignCompletions {
   /**

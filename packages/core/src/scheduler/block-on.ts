@@ -30,9 +30,9 @@ const ROOT_FINALLY_POLLS = 10_000;
  * its `finally` blocks ran.
  *
  * Each turn also collects the completions other runtimes deliver to this thread (see
- * `ForeignCompletions` in `@tide/core/driver`): a multi-thread `JoinHandle` joined inside this loop completes with
- * its value or `JoinError`, and while the loop waits only for such a handle it parks instead of
- * reporting a deadlock.
+ * `ForeignCompletions` in `@tide/core/driver`): a multi-thread `JoinHandle`, or another runtime's
+ * `spawnBlocking` handle, joined inside this loop completes with its value or `JoinError`, and
+ * while the loop waits only for such a handle it parks instead of reporting a deadlock.
  */
 export function blockOnLoop<T>(scheduler: LocalScheduler, task: unknown, args: unknown[], hooks: BlockOnHooks): T {
   if (isDrivingOrInTask()) throw new NestedBlockOnError();
@@ -63,7 +63,7 @@ export function blockOnLoop<T>(scheduler: LocalScheduler, task: unknown, args: u
       if (rootWoken) continue;
       sinceTurn = 0;
       scheduler.reportUnhandled();
-      // Other runtimes' completions (a multi-thread JoinHandle joined here): the host event loop
+      // Other runtimes' completions (a multi-thread or blocking JoinHandle joined here): the host event loop
       // that would collect them cannot run while this loop holds the thread.
       if (hooks.turn() + drainForeignCompletions() > 0 || scheduler.hasRunnable() || rootWoken) continue;
       let waited: boolean;
