@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs } from './cli.js';
 import { pairedRatios, quantile, summarize } from './harness/stats.js';
 import type { BenchReport } from './report/report.js';
-import { scenarios } from './scenarios/index.js';
+import type { Scenario } from './harness/scenario.js';
+import { loadScenario, scenarioNames } from './scenarios/index.js';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mainScript = path.join(appDir, 'dist', 'main.js');
@@ -23,8 +24,10 @@ describe('npm run bench -- --quick', () => {
   let stdout: string;
   let stderr: string;
   let report: BenchReport;
+  let scenarios: Scenario[];
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    scenarios = await Promise.all(scenarioNames.map(loadScenario));
     if (!existsSync(mainScript)) throw new Error(`${mainScript} is missing: build first (turbo runs build before test)`);
     outDir = mkdtempSync(path.join(tmpdir(), 'tide-bench-quick-'));
     const run = spawnSync(process.execPath, ['--expose-gc', mainScript, '--quick', '--out', outDir], {

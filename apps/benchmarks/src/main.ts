@@ -13,7 +13,7 @@ import { renderChart } from './report/chart.js';
 import { formatMarkdown } from './report/markdown.js';
 import { REPORT_SCHEMA, type BenchReport } from './report/report.js';
 import { formatTable } from './report/table.js';
-import { scenarios } from './scenarios/index.js';
+import { loadScenario, scenarioNames } from './scenarios/index.js';
 
 /** apps/benchmarks (this file is apps/benchmarks/dist/main.js once built). */
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,27 +25,30 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (options.child !== null) {
-    const sample = await runChildRequest(scenarios, options.child);
+    // Only the requested scenario's module is loaded: the child measures without the other
+    // scenarios' peers in its process.
+    const sample = await runChildRequest(await loadScenario(options.child.scenario), options.child);
     process.stdout.write(`${CHILD_RESULT_MARKER}${JSON.stringify(sample)}\n`);
     return;
   }
-  const selected = scenarios.filter((s) => options.filter.length === 0 || options.filter.some((f) => s.name.includes(f)));
+  const selected = scenarioNames.filter((name) => options.filter.length === 0 || options.filter.some((f) => name.includes(f)));
   if (selected.length === 0) {
-    throw new Error(`--filter ${options.filter.join(', ')} matches no scenario; scenarios: ${scenarios.map((s) => s.name).join(', ')}`);
+    throw new Error(`--filter ${options.filter.join(', ')} matches no scenario; scenarios: ${scenarioNames.join(', ')}`);
   }
   const outDir = path.resolve(options.out ?? path.join(appDir, 'results'));
   const mainScript = fileURLToPath(import.meta.url);
   const progress = stderrProgress();
   const startedAt = new Date().toISOString();
   process.stderr.write(
-    `tide benchmarks: ${selected.map((s) => s.name).join(', ')}${options.quick ? ' (quick)' : ''}` +
+    `tide benchmarks: ${selected.join(', ')}${options.quick ? ' (quick)' : ''}` +
       `${typeof (globalThis as { gc?: unknown }).gc === 'function' ? '' : ' — warning: run with --expose-gc for steadier numbers'}\n`,
   );
 
   const results: ScenarioResult[] = [];
-  for (const scenario of selected) {
+  for (const name of selected) {
+    // Each scenario's module (and its peers) is loaded when its turn comes, not before.
     results.push(
-      await runScenario(scenario, {
+      await runScenario(await loadScenario(name), {
         quick: options.quick,
         ...(options.reps !== null ? { reps: options.reps } : {}),
         ...(options.warmup !== null ? { warmup: options.warmup } : {}),

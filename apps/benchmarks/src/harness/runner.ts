@@ -172,9 +172,8 @@ export const CHILD_RESULT_MARKER = '@@tide-bench-sample ';
  * The child side of {@link runChild}: runs the scenario's `child` hook, or the contender's own `run`
  * after `warmup` unmeasured runs, and returns the sample to print.
  */
-export async function runChildRequest(scenarios: readonly Scenario[], request: ChildRequest): Promise<Sample> {
-  const scenario = scenarios.find((s) => s.name === request.scenario);
-  if (scenario === undefined) throw new Error(`--child: unknown scenario ${request.scenario}`);
+export async function runChildRequest(scenario: Scenario, request: ChildRequest): Promise<Sample> {
+  if (scenario.name !== request.scenario) throw new Error(`--child: asked for ${request.scenario}, given ${scenario.name}`);
   if (request.mode === 'hook') {
     if (scenario.child === undefined) throw new Error(`--child: scenario ${request.scenario} has no child hook`);
     return scenario.child(request.contender, request.params);
