@@ -43,7 +43,11 @@ export class CurrentThreadHandle<Drivers extends string> implements RuntimeHandl
   /** Spawns a task; it runs when the runtime is driven (`blockOn` / `run`). */
   readonly spawn: SpawnFn<Drivers> = ((task: unknown, ...args: unknown[]) => this.core.spawn(task, args)) as SpawnFn<Drivers>;
 
-  /** Runs a synchronous TaskRef on the blocking pool. */
+  /**
+   * Runs a synchronous TaskRef on the blocking pool. Unlike a spawned task, it runs whether or not
+   * the runtime is driven: host code can `await` its handle at any time (the process stays alive
+   * until that await settles).
+   */
   readonly spawnBlocking: SpawnBlockingFn = ((task: TaskRef<unknown[], unknown, string>, ...args: unknown[]) =>
     this.core.spawnBlocking(task, args)) as SpawnBlockingFn;
 

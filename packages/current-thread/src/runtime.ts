@@ -62,7 +62,11 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
   /** Spawns a task; it runs when the runtime is driven. */
   readonly spawn: SpawnFn<Drivers> = ((task: unknown, ...args: unknown[]) => this.core.spawn(task, args)) as SpawnFn<Drivers>;
 
-  /** Runs a synchronous TaskRef on the blocking pool. */
+  /**
+   * Runs a synchronous TaskRef on the blocking pool. Unlike a spawned task, it runs whether or not
+   * the runtime is driven: host code can `await` its handle at any time (the process stays alive
+   * until that await settles).
+   */
   readonly spawnBlocking: SpawnBlockingFn = ((task: TaskRef<unknown[], unknown, string>, ...args: unknown[]) =>
     this.core.spawnBlocking(task, args)) as SpawnBlockingFn;
 

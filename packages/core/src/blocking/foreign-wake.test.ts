@@ -141,6 +141,17 @@ describe('BlockingPool as a ForeignCompletions source', () => {
     expect(handle.poll(j.cx)).toBe(5);
   });
 
+  it('host code awaiting a handle is no foreign join: nobody polls the pool, the host pump settles it', async () => {
+    const pool = makePool();
+    const handle = pool.spawn(runtime, f.add, [40, 2]);
+    const awaited = handle.then((value) => value);
+    // A blockOn of another runtime must not wait for it (it reports its own deadlocks).
+    expect(d.awaitingForeignCompletions()).toBe(false);
+    expect(await awaited).toBe(42);
+    const failed = pool.spawn(runtime, f.exitWith, [4]);
+    await expect(Promise.resolve(failed)).rejects.toBeInstanceOf(d.JoinError);
+  });
+
   it('a join with no waker (a finished-handle probe) is not counted; shutdown unregisters the pool', () => {
     const pool = makePool();
     const cells = new SharedArrayBuffer(16);

@@ -30,6 +30,10 @@ interface JoinCount {
   joins: number;
   /** A task started waiting for a handle (the count went up). */
   joined(): void;
+  /** Host code started awaiting a pending handle (`then`). */
+  hostJoined(): void;
+  /** A handle host code awaited settled. */
+  hostLeft(): void;
 }
 
 /**
@@ -40,6 +44,8 @@ interface JoinCount {
 class BlockingTask extends JoinHandle<unknown, string> {
   /** True while a task on this thread joins it (counted in the pool's `joins`). */
   private joinPending = false;
+  /** True while host code awaits it (see `then`). */
+  private hostJoinPending = false;
 
   constructor(
     runtime: RuntimeCore,
@@ -60,6 +66,22 @@ class BlockingTask extends JoinHandle<unknown, string> {
     return value;
   }
 
+  /**
+   * `await handle` from host code: nobody may drive the runtime, so the pool's host pump collects
+   * the result from the event loop, and the process stays alive until the handle settles (as a
+   * Tokio `spawn_blocking` handle completes whether or not its runtime is driven).
+   */
+  override then<A = unknown, B = never>(
+    onfulfilled?: ((value: unknown) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    if (!this.hostJoinPending && !this.isFinished()) {
+      this.hostJoinPending = true;
+      this.count.hostJoined();
+    }
+    return super.then(onfulfilled, onrejected);
+  }
+
   /** The joining task was aborted (it no longer waits for this handle). */
   override [Symbol.dispose](): void {
     this.unjoin();
@@ -69,6 +91,10 @@ class BlockingTask extends JoinHandle<unknown, string> {
   /** @internal Records the outcome (see `JoinHandle.settle`); the join is no longer pending. */
   override settle(outcome: Outcome, result: unknown): boolean {
     this.unjoin();
+    if (this.hostJoinPending) {
+      this.hostJoinPending = false;
+      this.count.hostLeft();
+    }
     return super.settle(outcome, result);
   }
 
@@ -135,6 +161,8 @@ const DEFAULT_MAX_THREADS = 512;
 const DEFAULT_KEEP_ALIVE_MS = 10_000;
 
 const noop = (): void => {};
+/** The longest host timer delay (a keep-alive that never fires in practice). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The blocking thread pool shared by both runtime flavors: `spawnBlocking(taskRef, ...args)` runs
@@ -154,9 +182,12 @@ const noop = (): void => {};
  *   handles (the pool is a `ForeignCompletions` source of that thread: that loop collects its
  *   results, and while it parks, workers unpark its parker too); or, while a join is pending, the
  *   host event loop (a pump on a private parker, for another runtime's host-driven `run()`).
+ *   The same pump serves host code that awaits a pending handle (`await handle`, with nobody
+ *   driving the runtime): it settles the handle, and only the pool's own handles.
  * - The pool never keeps the process alive by itself: threads are unref'd and the ports are never
  *   started (a host-driven runtime that awaits a blocking task keeps the process alive itself).
- *   After {@link BlockingPool.shutdown} nothing is left.
+ *   The one exception is host code awaiting a handle: a ref'd host timer keeps the process alive
+ *   until every awaited handle settled. After {@link BlockingPool.shutdown} nothing is left.
  *
  * Flavor authors own one per runtime; application code uses `spawnBlocking`.
  */
@@ -187,7 +218,24 @@ export class BlockingPool implements TaskOwner {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
   /** Pending joins on the owner thread (see {@link BlockingTask}). */
-  private readonly joinCount: JoinCount = { joins: 0, joined: () => this.armHostPump() };
+  private readonly joinCount: JoinCount = {
+    joins: 0,
+    joined: () => this.armHostPump(),
+    hostJoined: () => {
+      if (this.hostJoins++ === 0) this.hostKeepAlive = setInterval(noop, MAX_TIMER_MS);
+      this.armHostPump();
+    },
+    hostLeft: () => {
+      if (--this.hostJoins === 0) {
+        clearInterval(this.hostKeepAlive);
+        this.hostKeepAlive = undefined;
+      }
+    },
+  };
+  /** Handles host code awaits (`then`) that have not settled. */
+  private hostJoins = 0;
+  /** Ref'd while `hostJoins > 0`: nothing else keeps the event loop (and so the pump) alive. */
+  private hostKeepAlive: ReturnType<typeof setInterval> | undefined;
   /** The parker last posted to the workers as the one to wake while watched. */
   private watcher: Parker | undefined;
   /** Unparked by workers while `HostWatching`: the host pump waits on it. */
@@ -416,9 +464,10 @@ export class BlockingPool implements TaskOwner {
   }
 
   /**
-   * A task on this thread started waiting for one of our handles: while the thread's event loop
-   * runs (another runtime's `run()`), nobody else may poll this pool, so wait for results on a
-   * private parker and collect them from the event loop until no join is pending.
+   * A task on this thread started waiting for one of our handles, or host code awaits one: while
+   * the thread's event loop runs (another runtime's `run()`, or nobody's), nobody else may poll
+   * this pool, so wait for results on a private parker and collect them from the event loop until
+   * no join is pending.
    */
   private armHostPump(): void {
     if (this.hostPumpArmed || this.closed) return;
@@ -442,7 +491,7 @@ export class BlockingPool implements TaskOwner {
     Atomics.store(this.hostWakeWords, 0, PARKER_EMPTY);
     if (this.closed) return;
     this.poll();
-    if (this.joinCount.joins > 0) this.armHostPump();
+    if (this.joinCount.joins > 0 || this.hostJoins > 0) this.armHostPump();
     else Atomics.store(this.poolState, PoolState.HostWatching, 0);
   };
 

@@ -59,6 +59,120 @@ export function processExitCases(ctx: SuiteContext): void {
       expect(result.stdout).toBe('threads 3 3\n');
     });
 
+    // Host code awaiting a spawnBlocking handle while nobody drives the runtime (Tokio completes a
+    // spawn_blocking handle whether or not its runtime is driven): the await settles, and keeps
+    // the process alive until then. A process that exited first ends with code 13 (unsettled
+    // top-level await) or prints nothing.
+    it('host code awaiting spawnBlocking, with nobody driving the runtime, gets the value', async () => {
+      // Ordinary tasks still wait for someone to drive a runtime that is driven by its caller.
+      const result = await runModuleInChild(
+        script(`
+          const rt = build({ time: false });
+          rt.handle.spawn(tasks.setSlot, probe, 0, 1);
+          console.log('value', await rt.handle.spawnBlocking(tasks.addNumbers, 2, 40));
+          ${factory.drivenByCaller === true ? "console.log('spawned task ran', Atomics.load(probe, 0));" : ''}
+        `),
+        EXIT_BOUND_MS,
+      );
+      expect(result.stderr).toBe('');
+      expect(result.timedOut).toBe(false);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(factory.drivenByCaller === true ? 'value 42\nspawned task ran 0\n' : 'value 42\n');
+    });
+
+    it('host code awaiting a failing spawnBlocking task gets its panic JoinError', async () => {
+      const result = await runModuleInChild(
+        script(`
+          const rt = build({ time: false });
+          try {
+            await rt.handle.spawnBlocking(tasks.failNow, 'boom');
+            console.log('no error');
+          } catch (error) {
+            console.log(error.name, error.code, error.isPanic(), error.cause.message);
+          }
+        `),
+        EXIT_BOUND_MS,
+      );
+      expect(result.stderr).toBe('');
+      expect(result.timedOut).toBe(false);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('JoinError E_JOIN true boom\n');
+    });
+
+    it('an awaited spawnBlocking handle keeps the process alive until it settles (no top-level await)', async () => {
+      const result = await runModuleInChild(
+        script(`
+          const rt = build({ time: false });
+          rt.handle.spawnBlocking(tasks.blockingSleep, 200).then((ms) => console.log('slept', ms), (error) => console.log('failed', error));
+        `),
+        EXIT_BOUND_MS,
+      );
+      expect(result.stderr).toBe('');
+      expect(result.timedOut).toBe(false);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('slept 200\n');
+    });
+
+    // The multi-thread flavor keeps the process alive while its blocking pool is busy, awaited or not.
+    it.runIf(factory.drivenByCaller === true)('a spawnBlocking task nobody awaits does not keep the process alive, before or after an awaited one settled', async () => {
+      const result = await runModuleInChild(
+        script(`
+          const rt = build({ time: false, maxBlockingThreads: 2 });
+          rt.handle.spawnBlocking(tasks.blockingGate, probe, 0, 1);
+          console.log('value', await rt.handle.spawnBlocking(tasks.addNumbers, 1, 2), 'gate', Atomics.load(probe, 1));
+        `),
+        EXIT_BOUND_MS,
+      );
+      expect(result.stderr).toBe('');
+      expect(result.timedOut).toBe(false);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('value 3 gate 0\n');
+    });
+
+    // The pool's one thread runs the awaited task, then the blockOn's: the loop that collects the
+    // second result has collected the first, so the awaited handle settles inside the blockOn.
+    it('a blockOn started while host code awaits a spawnBlocking handle: the handle settles once, with its value', async () => {
+      const result = await runModuleInChild(
+        script(`
+          const rt = build({ time: false, maxBlockingThreads: 1 });
+          const handle = rt.handle.spawnBlocking(tasks.blockingGate, probe, 0, 1);
+          let deliveries = 0;
+          const awaited = handle.then((value) => { deliveries++; return typeof value; });
+          Atomics.store(probe, 1, 1);
+          const inner = rt.blockOn(tasks.viaSpawnBlocking, 'addNumbers', [1, 2]);
+          console.log('blockOn', inner, 'settled', handle.isFinished(), 'deliveries', deliveries);
+          console.log('awaited', await awaited, 'deliveries', deliveries);
+          console.log('again', await rt.handle.spawnBlocking(tasks.addNumbers, 2, 3));
+        `),
+        EXIT_BOUND_MS,
+      );
+      expect(result.stderr).toBe('');
+      expect(result.timedOut).toBe(false);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('blockOn 3 settled true deliveries 0\nawaited number deliveries 1\nagain 5\n');
+    });
+
+    it('a host-driven run() started while host code awaits a spawnBlocking handle: both settle', async (context) => {
+      const probeRuntime = ctx.build({ time: false });
+      if (probeRuntime.run === undefined) return context.skip();
+      const result = await runModuleInChild(
+        script(`
+          const rt = build({ time: false, maxBlockingThreads: 1 });
+          const handle = rt.handle.spawnBlocking(tasks.blockingGate, probe, 0, 1);
+          let deliveries = 0;
+          const awaited = handle.then((value) => { deliveries++; return typeof value; });
+          Atomics.store(probe, 1, 1);
+          console.log('run', await rt.run(tasks.viaSpawnBlocking, 'addNumbers', [1, 2]), 'settled', handle.isFinished());
+          console.log('awaited', await awaited, 'deliveries', deliveries);
+        `),
+        EXIT_BOUND_MS,
+      );
+      expect(result.stderr).toBe('');
+      expect(result.timedOut).toBe(false);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('run 3 settled true\nawaited number deliveries 1\n');
+    });
+
     it('a host-driven run() keeps the process alive while its timer is pending, then lets it exit', async (context) => {
       const probeRuntime = ctx.build({ time: false });
       if (probeRuntime.run === undefined) return context.skip();
