@@ -1,4 +1,4 @@
-import { DeadlockError, DriverAlreadyEnabledError, DriverNotDrivenError, FutureBase, NestedBlockOnError, PENDING, spawn, type Context, type Poll, type Waker } from '@tide/core';
+import { DeadlockError, JoinError, yieldNow, DriverAlreadyEnabledError, DriverNotDrivenError, FutureBase, NestedBlockOnError, PENDING, spawn, type Context, type Poll, type Waker } from '@tide/core';
 import { currentDriver, defineDriver, type Driver, type DriverContext } from '@tide/core/driver';
 import { describe, expect, it } from 'vitest';
 import { CurrentThreadRuntime } from './runtime.js';
@@ -89,6 +89,36 @@ describe('CurrentThreadRuntime', () => {
         yield* new NextEvent();
       }),
     ).toThrow(DriverNotDrivenError);
+  });
+
+  it('a pending JoinHandle can be awaited several times and joined with yield* as well: every joiner gets the outcome', async () => {
+    const rt = CurrentThreadRuntime.builder().build();
+    const ok = rt.spawn(function* () {
+      yield* yieldNow();
+      return 7;
+    });
+    const failing = rt.spawn(function* () {
+      yield* yieldNow();
+      throw new Error('boom');
+    });
+    const first = ok.then((v) => v);
+    const both = Promise.all([ok, ok]);
+    const failures = Promise.allSettled([failing, failing]);
+    // A task joining with yield* after the promises were made, and a promise made after it.
+    const joinedInTask = rt.blockOn(function* () {
+      const late = ok.then((v) => v * 2);
+      return [yield* ok, late] as const;
+    });
+    expect(joinedInTask[0]).toBe(7);
+    await expect(joinedInTask[1]).resolves.toBe(14);
+    await expect(first).resolves.toBe(7);
+    await expect(both).resolves.toEqual([7, 7]);
+    const settled = await failures;
+    for (const r of settled) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(JoinError);
+    }
+    rt.shutdownTimeout(0);
   });
 
   it('runs spawned tasks only while driven', () => {

@@ -145,9 +145,13 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
   poll(cx: Context): Poll<T> {
     const state = (this.state |= OBSERVED);
     switch ((state & OUTCOME_MASK) >> OUTCOME_SHIFT) {
-      case Outcome.None:
-        this.joinWaker = cx.waker;
+      case Outcome.None: {
+        const waiting = this.joinWaker;
+        // A promise from `then` keeps its place: the task's waker rides along with it.
+        if (waiting instanceof JoinPromise) waiting.alsoWake = cx.waker;
+        else this.joinWaker = cx.waker;
         return PENDING;
+      }
       case Outcome.Ok:
         return this.data as T;
       case Outcome.Panic:
@@ -168,11 +172,19 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
     const state = (this.state |= OBSERVED);
     let promise: Promise<T>;
     switch ((state & OUTCOME_MASK) >> OUTCOME_SHIFT) {
-      case Outcome.None:
-        promise = new Promise<T>((resolve, reject) => {
-          this.joinWaker = new JoinPromise(this, resolve, reject);
-        });
+      case Outcome.None: {
+        const waiting = this.joinWaker;
+        // Every `then` on a pending handle shares one promise (`Promise.all([h, h])`, two awaits);
+        // a task already joining with `yield*` is still woken.
+        if (waiting instanceof JoinPromise) {
+          promise = waiting.promise as Promise<T>;
+        } else {
+          const joiner = new JoinPromise<T>(this, waiting);
+          this.joinWaker = joiner;
+          promise = joiner.promise;
+        }
         break;
+      }
       case Outcome.Ok:
         promise = Promise.resolve(this.data as T);
         break;
@@ -240,16 +252,29 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
   }
 }
 
-/** The join waker of an awaited handle: settles the promise `then` returned when the task ends. */
+/**
+ * The join waker of an awaited handle: settles the promise `then` returned when the task ends,
+ * and wakes a task that joins the same handle with `yield*` (`alsoWake`).
+ */
 class JoinPromise<T> implements Waker {
+  readonly promise: Promise<T>;
+  private resolve!: (value: T) => void;
+  private reject!: (reason: unknown) => void;
+
   constructor(
     private readonly handle: JoinHandle<T, string>,
-    private readonly resolve: (value: T) => void,
-    private readonly reject: (reason: unknown) => void,
-  ) {}
+    /** A task joining with `yield*` as well, woken with the promise. */
+    public alsoWake: Waker | null,
+  ) {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 
   wake(): void {
     const handle = this.handle;
+    const also = this.alsoWake;
     switch (handle.outcome) {
       case Outcome.None:
         // Woken before the task ended: keep waiting.
@@ -257,12 +282,13 @@ class JoinPromise<T> implements Waker {
         return;
       case Outcome.Ok:
         this.resolve(handle.data as T);
-        return;
+        break;
       case Outcome.Panic:
         this.reject(new JoinError('panic', handle.id, handle.data));
-        return;
+        break;
       default:
         this.reject(new JoinError('cancelled', handle.id));
     }
+    also?.wake();
   }
 }
