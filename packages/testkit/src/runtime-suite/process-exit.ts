@@ -140,7 +140,9 @@ export function processExitCases(ctx: SuiteContext): void {
           const awaited = handle.then((value) => { deliveries++; return typeof value; });
           Atomics.store(probe, 1, 1);
           const inner = rt.blockOn(tasks.viaSpawnBlocking, 'addNumbers', [1, 2]);
-          console.log('blockOn', inner, 'settled', handle.isFinished(), 'deliveries', deliveries);
+          // Whether the handle settled inside the blockOn is not asserted: on multi-thread each
+          // worker has its own blocking pool, so the inner task need not queue behind the gate.
+          console.log('blockOn', inner, 'deliveries', deliveries);
           console.log('awaited', await awaited, 'deliveries', deliveries);
           console.log('again', await rt.handle.spawnBlocking(tasks.addNumbers, 2, 3));
         `),
@@ -149,7 +151,7 @@ export function processExitCases(ctx: SuiteContext): void {
       expect(result.stderr).toBe('');
       expect(result.timedOut).toBe(false);
       expect(result.code).toBe(0);
-      expect(result.stdout).toBe('blockOn 3 settled true deliveries 0\nawaited number deliveries 1\nagain 5\n');
+      expect(result.stdout).toBe('blockOn 3 deliveries 0\nawaited number deliveries 1\nagain 5\n');
     });
 
     it('a host-driven run() started while host code awaits a spawnBlocking handle: both settle', async (context) => {
