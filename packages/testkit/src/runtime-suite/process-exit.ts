@@ -1,10 +1,18 @@
 import { describe, expect } from 'vitest';
-import { runModuleInChild } from '../support/child-process.js';
+import { runModuleInChild, type ChildResult } from '../support/child-process.js';
 import { TASKS_URL } from '../tasks.js';
 import type { SuiteContext } from './suite-context.js';
 
 /** How long a child process may take to exit on its own (generous: a whole Node start-up plus the work). */
 const EXIT_BOUND_MS = 20_000;
+
+/** The child exited by itself with status 0, wrote nothing to stderr, and printed exactly `stdout`. */
+function expectCleanExit(result: ChildResult, stdout: string): void {
+  expect(result.stderr).toBe('');
+  expect(result.timedOut).toBe(false);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe(stdout);
+}
 
 /**
  * The runtime never holds the process open by itself (DESIGN.md §3: "A shut-down runtime leaves
@@ -38,10 +46,7 @@ export function processExitCases(ctx: SuiteContext): void {
         `),
         EXIT_BOUND_MS,
       );
-      expect(result.stderr).toBe('');
-      expect(result.timedOut).toBe(false);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe('slept true\nblocking 3\nfinally blocks 1\n');
+      expectCleanExit(result, 'slept true\nblocking 3\nfinally blocks 1\n');
     });
 
     it('idle blocking threads never keep the process alive, even with a long keep-alive and no shutdown', async () => {
@@ -53,10 +58,7 @@ export function processExitCases(ctx: SuiteContext): void {
         `),
         EXIT_BOUND_MS,
       );
-      expect(result.stderr).toBe('');
-      expect(result.timedOut).toBe(false);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe('threads 3 3\n');
+      expectCleanExit(result, 'threads 3 3\n');
     });
 
     // Host code awaiting a spawnBlocking handle while nobody drives the runtime (Tokio completes a
@@ -74,10 +76,7 @@ export function processExitCases(ctx: SuiteContext): void {
         `),
         EXIT_BOUND_MS,
       );
-      expect(result.stderr).toBe('');
-      expect(result.timedOut).toBe(false);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe(factory.drivenByCaller === true ? 'value 42\nspawned task ran 0\n' : 'value 42\n');
+      expectCleanExit(result, factory.drivenByCaller === true ? 'value 42\nspawned task ran 0\n' : 'value 42\n');
     });
 
     it('host code awaiting a failing spawnBlocking task gets its panic JoinError', async () => {
@@ -93,10 +92,7 @@ export function processExitCases(ctx: SuiteContext): void {
         `),
         EXIT_BOUND_MS,
       );
-      expect(result.stderr).toBe('');
-      expect(result.timedOut).toBe(false);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe('JoinError E_JOIN true boom\n');
+      expectCleanExit(result, 'JoinError E_JOIN true boom\n');
     });
 
     it('an awaited spawnBlocking handle keeps the process alive until it settles (no top-level await)', async () => {
@@ -107,10 +103,7 @@ export function processExitCases(ctx: SuiteContext): void {
         `),
         EXIT_BOUND_MS,
       );
-      expect(result.stderr).toBe('');
-      expect(result.timedOut).toBe(false);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe('slept 200\n');
+      expectCleanExit(result, 'slept 200\n');
     });
 
     // The multi-thread flavor keeps the process alive while its blocking pool is busy, awaited or not.
@@ -123,14 +116,9 @@ export function processExitCases(ctx: SuiteContext): void {
         `),
         EXIT_BOUND_MS,
       );
-      expect(result.stderr).toBe('');
-      expect(result.timedOut).toBe(false);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe('value 3 gate 0\n');
+      expectCleanExit(result, 'value 3 gate 0\n');
     });
 
-    // The pool's one thread runs the awaited task, then the blockOn's: the loop that collects the
-    // second result has collected the first, so the awaited handle settles inside the blockOn.
     it('a blockOn started while host code awaits a spawnBlocking handle: the handle settles once, with its value', async () => {
       const result = await runModuleInChild(
         script(`
@@ -148,10 +136,7 @@ export function processExitCases(ctx: SuiteContext): void {
         `),
         EXIT_BOUND_MS,
       );
-      expect(result.stderr).toBe('');
-      expect(result.timedOut).toBe(false);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe('blockOn 3 deliveries 0\nawaited number deliveries 1\nagain 5\n');
+      expectCleanExit(result, 'blockOn 3 deliveries 0\nawaited number deliveries 1\nagain 5\n');
     });
 
     it('a host-driven run() started while host code awaits a spawnBlocking handle: both settle', async (context) => {
@@ -169,10 +154,7 @@ export function processExitCases(ctx: SuiteContext): void {
         `),
         EXIT_BOUND_MS,
       );
-      expect(result.stderr).toBe('');
-      expect(result.timedOut).toBe(false);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe('run 3 settled true\nawaited number deliveries 1\n');
+      expectCleanExit(result, 'run 3 settled true\nawaited number deliveries 1\n');
     });
 
     it('a host-driven run() keeps the process alive while its timer is pending, then lets it exit', async (context) => {
@@ -185,10 +167,7 @@ export function processExitCases(ctx: SuiteContext): void {
         `),
         EXIT_BOUND_MS,
       );
-      expect(result.stderr).toBe('');
-      expect(result.timedOut).toBe(false);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe('slept true\n');
+      expectCleanExit(result, 'slept true\n');
     });
   });
 }
