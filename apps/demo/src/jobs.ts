@@ -3,7 +3,8 @@
  * threads of the multi-thread runtime, or the blocking pool. Worker threads import this module's
  * built file (dist/jobs.js) by URL to find them.
  */
-import { defineTask } from '@tide/core';
+import { pbkdf2Sync } from 'node:crypto';
+import { Handle, defineTask } from '@tide/core';
 import { MailboxClosedError, send, type MailboxAddress } from '@tide/driver-example';
 import { sumAcross } from './lib/parallel.js';
 
@@ -26,6 +27,31 @@ export const countPrimesIn = defineTask(import.meta.url, 'countPrimesIn', (from:
 /** Counts the primes below `limit` in `parts` parallel parts (via the runtime-agnostic helper). */
 export const countPrimes = defineTask(import.meta.url, 'countPrimes', function* (limit: number, parts: number) {
   return yield* sumAcross(countPrimesIn, 0, limit, parts);
+});
+
+/** PBKDF2 iterations of a HASH job: about ten milliseconds of one core. */
+export const HASH_ITERATIONS = 20_000;
+
+/** A finished HASH job: the key, and the runtime whose blocking pool computed it. */
+export interface HashResult {
+  /** The derived key, in hex. */
+  readonly digest: string;
+  /** The name of the runtime whose blocking thread ran the job (`Handle.current()` there). */
+  readonly runtime: string;
+  /** Its flavor. */
+  readonly flavor: string;
+}
+
+/**
+ * Derives a password hash (PBKDF2-SHA256): one long synchronous call into Node's crypto, the
+ * kind of work that belongs on a blocking pool (`spawnBlocking`) — it would stall any event loop
+ * or scheduler thread it ran on. The blocking thread has entered its runtime's context, so
+ * `Handle.current()` says which runtime's pool it is.
+ */
+export const hashPassword = defineTask(import.meta.url, 'hashPassword', (password: string): HashResult => {
+  const digest = pbkdf2Sync(password, 'tide-demo', HASH_ITERATIONS, 32, 'sha256').toString('hex');
+  const runtime = Handle.current();
+  return { digest, runtime: runtime.name ?? `#${runtime.id}`, flavor: runtime.flavor };
 });
 
 /**

@@ -54,7 +54,7 @@ export function* generateLoad(config: LoadConfig) {
     serverDeadlines: 0,
     clientTimeouts: 0,
     latency: new Latencies(),
-    byCommand: { PRIMES: new Latencies(), FETCH: new Latencies(), ECHO: new Latencies() },
+    byCommand: { PRIMES: new Latencies(), HASH: new Latencies(), FETCH: new Latencies(), ECHO: new Latencies() },
   };
   const clients = new JoinSet<void>();
   for (let id = 0; id < config.clients; id++) clients.spawn(client, id, config, stats);
@@ -62,11 +62,12 @@ export function* generateLoad(config: LoadConfig) {
   return stats;
 }
 
-/** One client's request: a third CPU jobs, a third downstream fetches, a third echoes. */
+/** One client's request: PRIMES 25%, HASH 20% (CPU jobs), FETCH 25% (the flaky downstream), ECHO 30%. */
 function nextRequest(random: () => number, n: number): Request {
   const pick = random();
-  if (pick < 0.3) return { kind: 'PRIMES', limit: 50_000 + Math.floor(random() * 150_000) };
-  if (pick < 0.65) return { kind: 'FETCH', key: `user-${Math.floor(random() * 1000)}` };
+  if (pick < 0.25) return { kind: 'PRIMES', limit: 50_000 + Math.floor(random() * 150_000) };
+  if (pick < 0.45) return { kind: 'HASH', password: `secret-${Math.floor(random() * 1000)}` };
+  if (pick < 0.7) return { kind: 'FETCH', key: `user-${Math.floor(random() * 1000)}` };
   return { kind: 'ECHO', text: `hello ${n}` };
 }
 

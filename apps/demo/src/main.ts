@@ -3,9 +3,10 @@
  * synchronous program (no `async`, no `await`): everything runs inside `server.blockOn(demo)`.
  *
  * - The server is a current-thread runtime with the IO, time and (third-party) mailbox drivers.
- * - CPU-heavy PRIMES jobs run elsewhere: on a multi-thread runtime (TaskRefs, work stealing), or
- *   with `--flavor current-thread` on the server runtime's blocking pool. Both paths use the same
- *   helper, written only against @tide/core (src/lib/parallel.ts).
+ * - CPU-heavy jobs run elsewhere: on a multi-thread runtime (PRIMES as TaskRefs on its workers,
+ *   with work stealing; HASH on its blocking pool with `spawnBlocking`), or with
+ *   `--flavor current-thread` on the server runtime's blocking pool. PRIMES uses the same helper
+ *   on both flavors, written only against @tide/core (src/lib/parallel.ts).
  * - Every request has a deadline (`timeout`); clients retry with back-off (`sleep`).
  *
  *   npm start -- --duration 5000 --concurrency 16 --flavor current-thread
@@ -78,21 +79,27 @@ function summary(options: DemoOptions, backend: CpuBackend, result: { port: numb
     const l = load.byCommand[command];
     lines.push(`  ${command.padEnd(6)}  n=${String(l.count).padEnd(6)} p50 ${ms(l.percentile(50))}  p90 ${ms(l.percentile(90))}  p99 ${ms(l.percentile(99))}`);
   }
-  const computed = Object.entries(server.primesBy).map(([flavor, n]) => `${n} on ${flavor}`).join(', ') || 'none';
+  const computed = (kind: 'PRIMES' | 'HASH') => Object.entries(server.computed[kind]).map(([where, n]) => `${n} on ${where}`).join(', ') || 'none';
   lines.push(
-    `server: ${server.connections} connections, ${server.requests} requests, ${server.deadlines} past the deadline, ${server.errors} errors; PRIMES computed: ${computed}`,
+    `server: ${server.connections} connections, ${server.requests} requests, ${server.deadlines} past the deadline, ${server.errors} errors`,
+    `  PRIMES computed: ${computed('PRIMES')}`,
+    `  HASH computed: ${computed('HASH')}`,
   );
   return lines;
 }
 
 function main(): number {
-  let options: DemoOptions;
+  let options: DemoOptions | 'help';
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`${error.message}\n\n${USAGE}`);
     return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
   }
 
   // The application picks a flavor per package of work.
@@ -103,7 +110,10 @@ function main(): number {
     .enable(mailboxDriver())
     .maxBlockingThreads(options.workers)
     .build(); // CurrentThreadRuntime<'io' | 'time' | 'mailbox'>
-  const cpu = options.flavor === 'multi-thread' ? MultiThreadRuntime.builder().name('cpu').workerThreads(options.workers).build() : undefined;
+  const cpu =
+    options.flavor === 'multi-thread'
+      ? MultiThreadRuntime.builder().name('cpu').workerThreads(options.workers).maxBlockingThreads(options.workers).build()
+      : undefined;
   const backend = cpu ? multiThreadBackend(cpu, PARTS_PER_JOB) : blockingPoolBackend(PARTS_PER_JOB);
 
   try {
@@ -119,7 +129,9 @@ function main(): number {
     if (cpu) {
       const cm = cpu.metrics();
       const perWorker = cm.workers.map((w, i) => `#${i} ${w.pollCount} polls, ${w.stealCount} steals, busy ${ms(w.busyMs)} ms`).join('; ');
-      console.log(`runtime 'cpu' (multi_thread, ${cm.numWorkers} workers): ${cm.spawnedTasksCount} tasks spawned; ${perWorker}`);
+      console.log(
+        `runtime 'cpu' (multi_thread, ${cm.numWorkers} workers): ${cm.spawnedTasksCount} tasks spawned, ${cm.numBlockingThreads} blocking threads; ${perWorker}`,
+      );
     }
   } finally {
     server.shutdownTimeout(2_000);

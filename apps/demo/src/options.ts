@@ -26,10 +26,12 @@ export const USAGE = `usage: npm start -- [--duration ms] [--concurrency n] [--f
 
   --duration     how long the load generator runs, in ms (default 3000)
   --concurrency  concurrent client connections (default 8)
-  --flavor       where CPU jobs run: multi-thread (default), or current-thread (its blocking pool)
-  --workers      worker threads for CPU jobs (default: available parallelism, at least 2)
+  --flavor       where CPU jobs run: multi-thread (default: its workers and its blocking pool),
+                 or current-thread (the server runtime's blocking pool)
+  --workers      worker threads for CPU jobs, and blocking threads (default: available parallelism, at least 2)
   --deadline     the server's per-request deadline, in ms (default 250)
-  --seed         seed of the request mix (default 1)`;
+  --seed         seed of the request mix (default 1)
+  --help, -h     this text`;
 
 /** Thrown for a bad flag; `main` prints it with the usage and exits with status 2. */
 export class UsageError extends Error {}
@@ -40,13 +42,15 @@ function integer(name: string, raw: string, min: number, max: number): number {
   return value;
 }
 
-/** Parses `argv` (without node and the script). */
-export function parseOptions(argv: string[]): DemoOptions {
+/** Parses `argv` (without node and the script); `'help'` for `--help` / `-h`. Throws {@link UsageError}. */
+export function parseOptions(argv: string[]): DemoOptions | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
+      allowPositionals: true,
       options: {
+        help: { type: 'boolean', short: 'h' },
         duration: { type: 'string', default: '3000' },
         concurrency: { type: 'string', default: '8' },
         flavor: { type: 'string', default: 'multi-thread' },
@@ -58,7 +62,12 @@ export function parseOptions(argv: string[]): DemoOptions {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { values } = parsed;
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length > 0) {
+    // `npm start --duration 5000` (without `--`): npm keeps the flag and passes the bare value.
+    throw new UsageError(`unexpected argument '${positionals[0]}': flags start with -- and npm needs a -- before them (npm start -- --duration 5000)`);
+  }
   const flavor = values.flavor;
   if (flavor !== 'multi-thread' && flavor !== 'current-thread') throw new UsageError(`--flavor must be multi-thread or current-thread, got '${flavor}'`);
   return {

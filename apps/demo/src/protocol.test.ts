@@ -4,7 +4,7 @@ import { Latencies } from './stats.js';
 
 describe('protocol', () => {
   it('parses what it formats', () => {
-    for (const request of [{ kind: 'PRIMES', limit: 1000 }, { kind: 'FETCH', key: 'user-7' }, { kind: 'ECHO', text: 'hello world' }] as const) {
+    for (const request of [{ kind: 'PRIMES', limit: 1000 }, { kind: 'HASH', password: 'hunter2' }, { kind: 'FETCH', key: 'user-7' }, { kind: 'ECHO', text: 'hello world' }] as const) {
       expect(parseRequest(formatRequest(request))).toEqual(request);
     }
   });
@@ -13,6 +13,7 @@ describe('protocol', () => {
     expect(parseRequest('PRIMES many')).toMatch(/integer limit/);
     expect(parseRequest('PRIMES 0')).toMatch(/integer limit/);
     expect(parseRequest('FETCH a b')).toMatch(/key/);
+    expect(parseRequest('HASH')).toMatch(/password/);
     expect(parseRequest('DELETE x')).toBe("unknown command 'DELETE'");
   });
 });

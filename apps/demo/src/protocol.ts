@@ -1,7 +1,8 @@
 /**
  * The job server's line protocol: one request per line, one reply line per request.
  *
- *   PRIMES <limit>   → OK <count of primes below limit>   (CPU-heavy: runs on other threads)
+ *   PRIMES <limit>   → OK <count of primes below limit>   (CPU-heavy: runs on other threads, in parallel parts)
+ *   HASH <password>  → OK <hex PBKDF2-SHA256 key>           (CPU-heavy and synchronous: runs on a blocking pool)
  *   FETCH <key>      → OK <key>=<value>                     (a flaky downstream: usually a few ms, sometimes too slow)
  *   ECHO <text>      → OK <text>
  *   anything else    → ERR <reason>;  a request past the server's deadline → ERR deadline
@@ -12,11 +13,12 @@ import type { TcpStream } from '@tide/io-driver';
 /** A parsed request. */
 export type Request =
   | { readonly kind: 'PRIMES'; readonly limit: number }
+  | { readonly kind: 'HASH'; readonly password: string }
   | { readonly kind: 'FETCH'; readonly key: string }
   | { readonly kind: 'ECHO'; readonly text: string };
 
 /** The commands, for per-command statistics. */
-export const COMMANDS = ['PRIMES', 'FETCH', 'ECHO'] as const;
+export const COMMANDS = ['PRIMES', 'HASH', 'FETCH', 'ECHO'] as const;
 
 /** Parses a request line; a string is the reason it is invalid. */
 export function parseRequest(line: string): Request | string {
@@ -28,6 +30,8 @@ export function parseRequest(line: string): Request | string {
       const limit = Number(rest);
       return Number.isInteger(limit) && limit > 0 && limit <= 50_000_000 ? { kind: 'PRIMES', limit } : 'PRIMES needs an integer limit in [1, 5e7]';
     }
+    case 'HASH':
+      return /^[\w.-]{1,64}$/.test(rest) ? { kind: 'HASH', password: rest } : 'HASH needs a password of 1 to 64 word characters';
     case 'FETCH':
       return /^[\w.-]{1,64}$/.test(rest) ? { kind: 'FETCH', key: rest } : 'FETCH needs a key of 1 to 64 word characters';
     case 'ECHO':
@@ -42,6 +46,8 @@ export function formatRequest(request: Request): string {
   switch (request.kind) {
     case 'PRIMES':
       return `PRIMES ${request.limit}`;
+    case 'HASH':
+      return `HASH ${request.password}`;
     case 'FETCH':
       return `FETCH ${request.key}`;
     case 'ECHO':

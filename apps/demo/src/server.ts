@@ -18,8 +18,8 @@ export interface ServerStats {
   deadlines: number;
   /** Requests answered with another error. */
   errors: number;
-  /** PRIMES jobs answered, by the flavor that computed them. */
-  readonly primesBy: Record<string, number>;
+  /** CPU jobs answered, by command, then by where they were computed (`computed.PRIMES.multi_thread`). */
+  readonly computed: { readonly PRIMES: Record<string, number>; readonly HASH: Record<string, number> };
 }
 
 /** Server settings. */
@@ -36,7 +36,7 @@ export interface ServerConfig {
 
 /** Creates zeroed server counters. */
 export function newServerStats(): ServerStats {
-  return { connections: 0, requests: 0, deadlines: 0, errors: 0, primesBy: {} };
+  return { connections: 0, requests: 0, deadlines: 0, errors: 0, computed: { PRIMES: {}, HASH: {} } };
 }
 
 /** Accepts connections until aborted; each connection is a task, aborted with the server. */
@@ -94,10 +94,12 @@ function* answer(line: string, config: ServerConfig) {
 
 function* execute(request: Request, config: ServerConfig) {
   switch (request.kind) {
-    case 'PRIMES': {
-      const { count, flavor } = yield* config.backend.countPrimes(request.limit);
-      config.stats.primesBy[flavor] = (config.stats.primesBy[flavor] ?? 0) + 1;
-      return `OK ${count}`;
+    case 'PRIMES':
+    case 'HASH': {
+      const { answer, where } = request.kind === 'PRIMES' ? yield* config.backend.countPrimes(request.limit) : yield* config.backend.hash(request.password);
+      const counts = config.stats.computed[request.kind];
+      counts[where] = (counts[where] ?? 0) + 1;
+      return `OK ${answer}`;
     }
     case 'FETCH': {
       // A flaky downstream: usually a few milliseconds, one time in ten far beyond the deadline.
