@@ -31,6 +31,7 @@ export { currentDriver } from './driver/current-driver.js';
 export { LocalScheduler, DEFAULT_BUDGET, disposeFuture, taskFunction, type LocalSchedulerOptions } from './scheduler/local-scheduler.js';
 export { blockOnLoop, type BlockOnHooks } from './scheduler/block-on.js';
 export { Outcome, allocateTaskId, type TaskOwner } from './task/join-handle.js';
+export { CountedJoinHandle, type JoinCounter } from './task/counted-join-handle.js';
 export type { RuntimeCore } from './runtime/runtime-core.js';
 export { allocateRuntimeId } from './runtime/runtime-id.js';
 export { RuntimeBuilderBase, positiveInteger, type CommonRuntimeConfig } from './runtime/builder-base.js';
@@ -41,4 +42,4 @@ export { currentFrame, swapFrame, enterDriving, exitDriving, isDrivingOrInTask, 
 export { lookupTaskRef, resolveTaskRef } from './task/task-ref.js';
 export { BlockingPool, type BlockingPoolOptions } from './blocking/pool.js';
 export { encodeThrown, decodeThrown, type EncodedThrown, type EncodedError } from './blocking/error-codec.js';
-export { describe as describeThrown } from './errors.js';
+export { describe as describeThrown, describeArgument } from './errors.js';

@@ -258,7 +258,7 @@ export class InvalidTaskError extends TideError {
   readonly code = 'E_INVALID_TASK' as const;
   /** @param got - what was passed. */
   constructor(got: unknown, expected = 'a generator function, an async function, a plain function or a TaskRef') {
-    super(`expected ${expected}, got ${describe(got)}`);
+    super(`expected ${expected}, got ${describeArgument(got)}`);
   }
 }
 
@@ -273,6 +273,21 @@ export class DriverAlreadyEnabledError extends TideError {
   constructor(readonly driver: string) {
     super(`the '${driver}' driver is already enabled on this builder; enable each driver once (pass its options to that one call)`);
   }
+}
+
+/**
+ * A short description of a bad argument for error messages: strings are quoted (`"10"` is not
+ * `10`), other values say what they are (`undefined`, `null`, `function f`, `an object`).
+ */
+export function describeArgument(value: unknown): string {
+  if (typeof value === 'string') return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)`;
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'bigint') return `${value}n (a bigint)`;
+  if (value !== null && typeof value === 'object') {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  return String(value);
 }
 
 /** A short, safe description of any thrown value for messages. */

@@ -146,6 +146,9 @@ describe('CurrentThreadRuntime', () => {
     expect(() => CurrentThreadRuntime.builder().enable(eventDriver as never)).toThrow(TypeError);
     expect(() => CurrentThreadRuntime.builder().enable(eventDriver(undefined)).enable(eventDriver(undefined))).toThrow(DriverAlreadyEnabledError);
     expect(() => CurrentThreadRuntime.builder().enable(eventDriver(undefined)).enable(eventDriver(undefined))).toThrow(/already enabled/);
+    expect(() => CurrentThreadRuntime.builder().eventInterval('5' as unknown as number)).toThrow('got "5" (a string)');
+    expect(() => CurrentThreadRuntime.builder().name(5 as unknown as string)).toThrow(TypeError);
+    expect(() => CurrentThreadRuntime.builder().onUnhandledError('log' as unknown as () => void)).toThrow(/expects a function/);
   });
 
   it('run() drives the runtime from the host event loop', async () => {

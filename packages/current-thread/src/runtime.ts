@@ -11,7 +11,7 @@ import {
   type SpawnFn,
   type TaskRef,
 } from '@tide/core';
-import { awaitingForeignCompletions, blockOnLoop, enterDriving, exitDriving, isDrivingOrInTask, Outcome } from '@tide/core/driver';
+import { awaitingForeignCompletions, blockOnLoop, describeArgument, enterDriving, exitDriving, isDrivingOrInTask, Outcome } from '@tide/core/driver';
 import { CurrentThreadBuilder } from './builder.js';
 import { CurrentThreadHandle } from './handle.js';
 import { CurrentThreadCore, type CurrentThreadConfig } from './runtime-core.js';
@@ -216,7 +216,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
    * runtime-independent futures still work in `handle().blockOn`.
    */
   shutdownTimeout(timeoutMs: number): void {
-    if (!(timeoutMs >= 0)) throw new RangeError(`shutdownTimeout: timeout must be a non-negative number of milliseconds, got ${timeoutMs}`);
+    if (!(timeoutMs >= 0)) throw new RangeError(`shutdownTimeout: timeout must be a non-negative number of milliseconds, got ${describeArgument(timeoutMs)}`);
     this.core.shutdown(timeoutMs);
   }
 

@@ -1,7 +1,7 @@
 // The driver conformance suite on @tide/time-driver (plugged into @tide/current-thread), plus the
 // time driver's own semantics: the wheel forgets aborted sleeps, interval's missed-tick rules on a
 // paused clock, duration checks, and the paused clock's errors.
-import { Elapsed, Handle, NoRuntimeError, ready, yieldNow, type JoinHandle } from '@tide/core';
+import { Elapsed, Handle, InvalidTaskError, NoRuntimeError, ready, yieldNow, type JoinHandle } from '@tide/core';
 import {
   ClockError,
   Instant,
@@ -16,6 +16,7 @@ import {
   timeDriver,
   timeout,
   type TimeDriver,
+  type TimeDriverOptions,
 } from '@tide/time-driver';
 import { Parker } from '@tide/core/driver';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -228,10 +229,22 @@ describe('@tide/time-driver on @tide/current-thread', () => {
         expect(() => interval(0)).toThrow(RangeError);
         expect(() => interval(10, { missedTickBehavior: 'never' as 'burst' })).toThrow(RangeError);
         expect(() => sleepUntil(5 as unknown as Instant)).toThrow(RangeError);
+        expect(() => sleep('10' as unknown as number)).toThrow('got "10" (a string)');
+        // Not a future nor a generator call: refused at the call, naming what to pass instead.
+        for (const target of [5, Promise.resolve(1), function* work() {}]) {
+          expect(() => timeout(10, target as never)).toThrow(InvalidTaskError);
+        }
+        expect(() => timeout(10, Promise.resolve(1) as never)).toThrow(/run it as a task/);
       } finally {
         guard.exit();
       }
     });
+  });
+
+  it('timeDriver() refuses options it does not know: a misspelt option would be ignored', () => {
+    expect(() => timeDriver({ startPaused: 'yes' } as unknown as TimeDriverOptions)).toThrow(/startPaused must be true or false/);
+    expect(() => timeDriver({ startPasued: true } as unknown as TimeDriverOptions)).toThrow("unknown option 'startPasued'");
+    expect(() => timeDriver(null as unknown as TimeDriverOptions)).toThrow(TypeError);
   });
 
   describe('paused clock', () => {

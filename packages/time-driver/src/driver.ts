@@ -1,4 +1,4 @@
-import { HostPark, currentDriver, defineDriver, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
+import { HostPark, currentDriver, defineDriver, describeArgument, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
 import { Clock } from './clock.js';
 import { ClockError } from './errors.js';
 import { TimingWheel } from './wheel/timing-wheel.js';
@@ -204,7 +204,21 @@ const factory = defineDriver<'time', TimeDriverOptions>(
  * multi-thread runtime builds one per worker.
  */
 export function timeDriver(options: TimeDriverOptions = {}): DriverFactory<'time', TimeDriverOptions> {
+  checkOptions(options);
   return factory(options);
+}
+
+/** Refuses what is not a {@link TimeDriverOptions}: a misspelt option would otherwise be ignored. */
+function checkOptions(options: TimeDriverOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`timeDriver() expects an options object such as { startPaused: true }, got ${describeArgument(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'startPaused') throw new TypeError(`timeDriver(): unknown option '${key}' (the only option is startPaused)`);
+  }
+  if (options.startPaused !== undefined && typeof options.startPaused !== 'boolean') {
+    throw new TypeError(`timeDriver(): startPaused must be true or false, got ${describeArgument(options.startPaused)}`);
+  }
 }
 
 /** This thread's time driver; throws the runtime's reason (no runtime, disabled, not driven, shut down) if none. */

@@ -1,4 +1,5 @@
 import { FutureBase, PENDING, type Context, type Poll } from '@tide/core';
+import { describeArgument } from '@tide/core/driver';
 import { checkDuration } from './duration.js';
 import { Instant } from './instant.js';
 import { sleepUntil, type Sleep } from './sleep.js';
@@ -98,7 +99,7 @@ export function interval(period: number, options: IntervalOptions = {}): Interva
   if (period === 0) throw new RangeError('interval: period must be greater than zero');
   const behavior = options.missedTickBehavior ?? 'burst';
   if (behavior !== 'burst' && behavior !== 'delay' && behavior !== 'skip') {
-    throw new RangeError(`interval: missedTickBehavior must be 'burst', 'delay' or 'skip', got ${String(behavior)}`);
+    throw new RangeError(`interval: missedTickBehavior must be 'burst', 'delay' or 'skip', got ${describeArgument(behavior)}`);
   }
   return new Interval(period, behavior, Instant.now());
 }

@@ -1,5 +1,6 @@
 import {
   Elapsed,
+  InvalidTaskError,
   FutureBase,
   GeneratorFuture,
   JoinHandle,
@@ -30,7 +31,7 @@ export class Timeout<T, R extends string> extends FutureBase<T, R | 'time'> {
   /** @internal Use {@link timeout}. */
   constructor(deadline: Instant, target: TimeoutTarget<T, R>) {
     super();
-    this.inner = isFuture(target) ? target : new GeneratorFuture(target);
+    this.inner = isFuture(target) ? target : new GeneratorFuture(checkTarget(target));
     this.delay = sleepUntil(deadline);
   }
 
@@ -66,6 +67,17 @@ export class Timeout<T, R extends string> extends FutureBase<T, R | 'time'> {
     const inner = this.inner as Partial<Disposable>;
     inner[Symbol.dispose]?.();
   }
+}
+
+/** A generator call passes; anything else that is not a future is refused at the call. */
+function checkTarget<T, R extends string>(target: Generator<Suspend<R>, T, unknown>): Generator<Suspend<R>, T, unknown> {
+  const candidate = target as Partial<Generator> | null | undefined;
+  if (typeof candidate?.next === 'function' && typeof candidate.throw === 'function' && typeof candidate.return === 'function') return target;
+  throw new InvalidTaskError(
+    target,
+    'a future (sleep(…), a JoinHandle, a channel receive…) or a generator call such as work(arg) for timeout ' +
+      '(to bound a Promise, run it as a task, spawn(async () => …), and pass its JoinHandle)',
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DriverFactory } from '../driver/driver.js';
-import { DriverAlreadyEnabledError, type JoinError } from '../errors.js';
+import { DriverAlreadyEnabledError, describeArgument, type JoinError } from '../errors.js';
 import type { RuntimeFlavor } from './runtime-handle.js';
 
 /** The settings every flavor's builder gathers (a flavor adds its own). */
@@ -20,7 +20,7 @@ export interface CommonRuntimeConfig {
 
 /** Checks a count option: a positive integer, or a `RangeError` naming the option. */
 export function positiveInteger(what: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${describeArgument(value)}`);
   return value;
 }
 
@@ -43,6 +43,7 @@ export abstract class RuntimeBuilderBase {
 
   /** Names the runtime (shown in metrics and thread names). */
   name(name: string): this {
+    if (typeof name !== 'string') throw new TypeError(`name() expects a string, got ${describeArgument(name)}`);
     this.runtimeName = name;
     return this;
   }
@@ -61,13 +62,16 @@ export abstract class RuntimeBuilderBase {
 
   /** How long an idle blocking thread is kept, in milliseconds (default 10 000). */
   threadKeepAlive(ms: number): this {
-    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`threadKeepAlive must be a finite, non-negative number of milliseconds, got ${ms}`);
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`threadKeepAlive must be a finite, non-negative number of milliseconds, got ${describeArgument(ms)}`);
     this.keepAliveMs = ms;
     return this;
   }
 
   /** Receives each failed task nobody joined (default: `console.error`). */
   onUnhandledError(hook: (error: JoinError) => void): this {
+    if (typeof hook !== 'function') {
+      throw new TypeError(`onUnhandledError() expects a function receiving the JoinError, got ${describeArgument(hook)}`);
+    }
     this.unhandled = hook;
     return this;
   }
