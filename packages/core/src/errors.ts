@@ -284,6 +284,9 @@ export function describeArgument(value: unknown): string {
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   if (typeof value === 'bigint') return `${value}n (a bigint)`;
   if (value !== null && typeof value === 'object') {
+    if (typeof (value as Partial<Generator>).next === 'function' && typeof (value as Partial<Generator>).throw === 'function') {
+      return 'a generator object';
+    }
     const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
     return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
   }

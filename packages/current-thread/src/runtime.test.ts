@@ -1,4 +1,4 @@
-import { DeadlockError, JoinError, yieldNow, DriverAlreadyEnabledError, DriverNotDrivenError, FutureBase, NestedBlockOnError, PENDING, spawn, type Context, type Poll, type Waker } from '@tide/core';
+import { DeadlockError, InvalidTaskError, JoinError, yieldNow, DriverAlreadyEnabledError, DriverNotDrivenError, FutureBase, NestedBlockOnError, PENDING, spawn, type Context, type Poll, type Waker } from '@tide/core';
 import { currentDriver, defineDriver, type Driver, type DriverContext } from '@tide/core/driver';
 import { describe, expect, it } from 'vitest';
 import { CurrentThreadRuntime } from './runtime.js';
@@ -149,6 +149,18 @@ describe('CurrentThreadRuntime', () => {
     expect(() => CurrentThreadRuntime.builder().eventInterval('5' as unknown as number)).toThrow('got "5" (a string)');
     expect(() => CurrentThreadRuntime.builder().name(5 as unknown as string)).toThrow(TypeError);
     expect(() => CurrentThreadRuntime.builder().onUnhandledError('log' as unknown as () => void)).toThrow(/expects a function/);
+  });
+
+  it('a task already called (work(arg) instead of work, arg) is refused, saying what to pass', () => {
+    const rt = CurrentThreadRuntime.builder().build();
+    function* work(n: number) {
+      yield* yieldNow();
+      return n;
+    }
+    expect(() => rt.blockOn(work(1) as never)).toThrow(InvalidTaskError);
+    expect(() => rt.blockOn(work(1) as never)).toThrow(/not the result of calling it, work\(arg\), got a generator object/);
+    expect(() => rt.spawn(Promise.resolve(1) as never)).toThrow(/got a Promise/);
+    expect(rt.metrics().numAliveTasks).toBe(0);
   });
 
   it('run() drives the runtime from the host event loop', async () => {

@@ -75,7 +75,13 @@ function isSuspend(value: unknown): value is Suspend {
 export function taskFunction(task: unknown): AnyFn {
   if (typeof task === 'function') return task as AnyFn;
   if (isTaskRef(task)) return task.fn;
-  throw new InvalidTaskError(task);
+  throw new InvalidTaskError(task, expectedTask(task));
+}
+
+/** What the message asks for; a called task (`main(arg)` instead of `main, arg`) gets told so. */
+function expectedTask(task: unknown): string | undefined {
+  if (!isThenable(task) && typeof (task as Partial<Generator> | null)?.next !== 'function') return undefined;
+  return 'the task function and its arguments, as in spawn(work, arg) — not the result of calling it, work(arg)';
 }
 
 /**
