@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LATEST, README, readLatest, renderSection, withSection } from '../scripts/readme-bench.mjs';
 import { checkSnippets, documentedFiles, extractSnippets } from '../scripts/snippets.mjs';
@@ -102,6 +104,14 @@ describe('the README benchmark section', () => {
 });
 
 describe('the API reference (npm run docs)', () => {
+  it('typedoc reports no warnings (typedoc.json treats them as errors; --emit none checks without writing docs/api)', () => {
+    const typedoc = resolve(dirname(createRequire(import.meta.url).resolve('typedoc/package.json')), 'bin/typedoc');
+    const run = spawnSync(process.execPath, [typedoc, '--emit', 'none'], { cwd: resolve(import.meta.dirname, '../..'), encoding: 'utf8', timeout: 240_000 });
+    const output = `${run.stdout}${run.stderr}`;
+    expect(run.status, output).toBe(0);
+    expect(output).not.toMatch(/\[warning\]|\[error\]/);
+  });
+
   it('names each entry point’s module after its import specifier', () => {
     expect(specifierOf('packages/core/src')).toBe('@tide/core');
     expect(specifierOf('packages/core/src/driver')).toBe('@tide/core/driver');
