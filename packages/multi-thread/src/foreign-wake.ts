@@ -33,7 +33,7 @@ export class OwnerForeignWake implements ForeignCompletions {
 
   /** True while a task on the owner thread joins one of this runtime's tasks. */
   get awaited(): boolean {
-    return this.host.origin.joined > 0;
+    return this.host.origin.joins > 0;
   }
 
   /** Collects completions, posted results, dead workers: settles the handles, waking their joiners. */

@@ -538,7 +538,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHo
   }
 
   private cancelled(): Cell {
-    const cell = new RemoteTask(this, this.origin, null, undefined);
+    const cell = new RemoteTask(this, this.origin);
     cell.settle(Outcome.Cancelled, undefined);
     return cell;
   }

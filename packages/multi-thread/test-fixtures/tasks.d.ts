@@ -27,6 +27,7 @@ export declare const nestedBlockOn: TaskRef<[], string>;
 export declare const sleepForever: TaskRef<[SharedArrayBuffer, number, number], never, 'time'>;
 export declare const asyncUntilAborted: TaskRef<[SharedArrayBuffer, number, number], string>;
 export declare const holdUntil: TaskRef<[SharedArrayBuffer, number, number], number>;
+export declare const failWhenOpen: TaskRef<[SharedArrayBuffer, number, number, string], never>;
 export declare const exitWith: TaskRef<[number], never>;
 export declare const throwUncaught: TaskRef<[string], never>;
 export declare const exhaustMemory: TaskRef<[], never>;

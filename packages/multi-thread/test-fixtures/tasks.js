@@ -178,6 +178,15 @@ export const holdUntil = defineTask(import.meta.url, 'holdUntil', (gatesSab, sta
   return threadId;
 });
 
+/** Like `holdUntil`, then throws a `RangeError` with `message`. */
+export const failWhenOpen = defineTask(import.meta.url, 'failWhenOpen', (gatesSab, started, index, message) => {
+  const gates = new Int32Array(gatesSab);
+  Atomics.store(gates, started, 1);
+  Atomics.notify(gates, started);
+  waitNonZero(gates, index);
+  throw new RangeError(message);
+});
+
 // ---- crashes ----
 
 export const exitWith = defineTask(import.meta.url, 'exitWith', (code) => {

@@ -6,10 +6,10 @@ import { registerForeignCompletions, type ForeignCompletions } from '../driver/f
 import { Parker, PARKER_EMPTY, PARKER_NOTIFIED, PARKER_PARKED } from '../driver/parker.js';
 import { workerExecArgv } from '../driver/worker-exec-argv.js';
 import { describe, InvalidTaskError, NotSendableError, WorkerExitedError } from '../errors.js';
-import { NOOP_WAKER, PENDING, type Context, type Poll } from '../future/poll.js';
 import type { RuntimeCore } from '../runtime/runtime-core.js';
 import type { SharedHandle } from '../runtime/shared-handle.js';
-import { JoinHandle, Outcome, type TaskOwner } from '../task/join-handle.js';
+import { CountedJoinHandle, type JoinCounter } from '../task/counted-join-handle.js';
+import { Outcome, type JoinHandle, type TaskOwner } from '../task/join-handle.js';
 import { isTaskRef, type TaskRef } from '../task/task-ref.js';
 import { decodeThrown } from './error-codec.js';
 import {
@@ -24,86 +24,6 @@ import {
 } from './protocol.js';
 
 type Cell = JoinHandle<unknown, string>;
-
-/** How many tasks on the owner thread wait for one of the pool's handles (see {@link BlockingTask}). */
-interface JoinCount {
-  joins: number;
-  /** A task started waiting for a handle (the count went up). */
-  joined(): void;
-  /** Host code started awaiting a pending handle (`then`). */
-  hostJoined(): void;
-  /** A handle host code awaited settled. */
-  hostLeft(): void;
-}
-
-/**
- * The join handle of a blocking task: a pending join is counted, so that a loop of another
- * runtime that holds the owner thread (a current-thread `blockOn` joining this handle) knows to
- * wait for the pool, and is woken by it (see the pool's `ForeignCompletions`).
- */
-class BlockingTask extends JoinHandle<unknown, string> {
-  /** True while a task on this thread joins it (counted in the pool's `joins`). */
-  private joinPending = false;
-  /** True while host code awaits it (see `then`). */
-  private hostJoinPending = false;
-
-  constructor(
-    runtime: RuntimeCore,
-    owner: TaskOwner,
-    private readonly count: JoinCount,
-  ) {
-    super(runtime, owner, null, null);
-  }
-
-  /** `yield* handle`: a pending join is counted until the handle settles or the joiner lets go. */
-  override poll(cx: Context): Poll<unknown> {
-    const value = super.poll(cx);
-    if (value === PENDING && !this.joinPending && cx.waker !== NOOP_WAKER) {
-      this.joinPending = true;
-      this.count.joins++;
-      this.count.joined();
-    }
-    return value;
-  }
-
-  /**
-   * `await handle` from host code: nobody may drive the runtime, so the pool's host pump collects
-   * the result from the event loop, and the process stays alive until the handle settles (as a
-   * Tokio `spawn_blocking` handle completes whether or not its runtime is driven).
-   */
-  override then<A = unknown, B = never>(
-    onfulfilled?: ((value: unknown) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    if (!this.hostJoinPending && !this.isFinished()) {
-      this.hostJoinPending = true;
-      this.count.hostJoined();
-    }
-    return super.then(onfulfilled, onrejected);
-  }
-
-  /** The joining task was aborted (it no longer waits for this handle). */
-  override [Symbol.dispose](): void {
-    this.unjoin();
-    super[Symbol.dispose]();
-  }
-
-  /** @internal Records the outcome (see `JoinHandle.settle`); the join is no longer pending. */
-  override settle(outcome: Outcome, result: unknown): boolean {
-    this.unjoin();
-    if (this.hostJoinPending) {
-      this.hostJoinPending = false;
-      this.count.hostLeft();
-    }
-    return super.settle(outcome, result);
-  }
-
-  private unjoin(): void {
-    if (!this.joinPending) return;
-    this.joinPending = false;
-    this.count.joins--;
-  }
-}
 
 /** Options of a {@link BlockingPool}. */
 export interface BlockingPoolOptions {
@@ -217,10 +137,22 @@ export class BlockingPool implements TaskOwner {
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
-  /** Pending joins on the owner thread (see {@link BlockingTask}). */
-  private readonly joinCount: JoinCount = {
-    joins: 0,
-    joined: () => this.armHostPump(),
+  /** Tasks on the owner thread waiting for one of the pool's handles (see {@link CountedJoinHandle}). */
+  private joins = 0;
+  /**
+   * Counts the joins of the pool's handles: a task joining one arms the host pump (another
+   * runtime's host-driven loop may be what waits); host code awaiting one also keeps the process
+   * alive until it settles (as a Tokio `spawn_blocking` handle completes whether or not its
+   * runtime is driven).
+   */
+  private readonly joinCount: JoinCounter = {
+    joined: () => {
+      this.joins++;
+      this.armHostPump();
+    },
+    left: () => {
+      this.joins--;
+    },
     hostJoined: () => {
       if (this.hostJoins++ === 0) this.hostKeepAlive = setInterval(noop, MAX_TIMER_MS);
       this.armHostPump();
@@ -246,7 +178,7 @@ export class BlockingPool implements TaskOwner {
   /** This pool as a {@link ForeignCompletions} source of its owner thread. */
   private readonly foreign: ForeignCompletions = ((pool: BlockingPool): ForeignCompletions => ({
     get awaited(): boolean {
-      return pool.joinCount.joins > 0;
+      return pool.joins > 0;
     },
     drain: () => pool.collect(),
     watch: (parker) => pool.watch(parker),
@@ -308,7 +240,7 @@ export class BlockingPool implements TaskOwner {
     checkTaskRef(ref);
     const argv: unknown[] = args ?? [];
     if (!Array.isArray(argv)) throw new TypeError(`spawnBlocking(${ref.name}): the arguments must be an array`);
-    const cell = new BlockingTask(runtime, this, this.joinCount) as JoinHandle<Awaited<T>>;
+    const cell = new CountedJoinHandle<Awaited<T>, never>(runtime, this, this.joinCount);
     if (this.closed) {
       assertSendableArgs(argv, `spawnBlocking(${ref.name})`);
       this.settle(cell, Outcome.Cancelled, undefined);
@@ -491,7 +423,7 @@ export class BlockingPool implements TaskOwner {
     Atomics.store(this.hostWakeWords, 0, PARKER_EMPTY);
     if (this.closed) return;
     this.poll();
-    if (this.joinCount.joins > 0 || this.hostJoins > 0) this.armHostPump();
+    if (this.joins > 0 || this.hostJoins > 0) this.armHostPump();
     else Atomics.store(this.poolState, PoolState.HostWatching, 0);
   };
 

@@ -1,90 +1,24 @@
-import { JoinError, JoinHandle, NOOP_WAKER, NotSendableError, PENDING, type Context, type Poll } from '@tide/core';
-import { Outcome, decodeThrown, describeThrown as describe, type EncodedThrown, type RuntimeCore, type TaskOwner } from '@tide/core/driver';
+import { JoinError, NotSendableError, type JoinHandle } from '@tide/core';
+import { CountedJoinHandle, Outcome, decodeThrown, describeThrown as describe, type EncodedThrown, type RuntimeCore, type JoinCounter, type TaskOwner } from '@tide/core/driver';
 import { Uncodable } from './codec.js';
 import { HEAP_MAX_PAYLOAD, INLINE, MAILBOX, S, SlotState, STATE_BITS, STATE_MASK, W, runningState } from './layout.js';
 import type { Shared } from './shared.js';
 
 /**
  * The join handle of a task that runs on another thread (or on this one, through the shared
- * queues): it is settled by its origin when the completion arrives. `slot` is its slot in the
- * shared task table while it has one.
+ * queues): it is settled by its origin when the completion arrives, and its pending `yield*`
+ * joins are counted by the origin (see {@link TaskOrigin.joins}). `slot` is its slot in the shared
+ * task table while it has one.
  *
  * @internal
  */
-export class RemoteTask extends JoinHandle<unknown, string> {
+export class RemoteTask extends CountedJoinHandle {
   /** The task's slot, or -1 while it waits for one (backlog) and once it settled. */
   slot = -1;
-  /** True while a task on this thread joins it (counted in its origin's `joined`). */
-  private joined = false;
-  private promise: Promise<unknown> | undefined = undefined;
-  private resolvePromise: ((value: unknown) => void) | undefined = undefined;
-  private rejectPromise: ((error: unknown) => void) | undefined = undefined;
 
-  /**
-   * `await handle` on the spawning thread: one native promise, settled directly when the result
-   * arrives (no polling from microtasks: the task is never polled here).
-   */
-  override then<A = unknown, B = never>(
-    onfulfilled?: ((value: unknown) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    this.promise ??= this.settledPromise() ?? new Promise<unknown>((resolve, reject) => {
-      this.resolvePromise = resolve;
-      this.rejectPromise = reject;
-      this.joinWaker = this;
-    });
-    return this.promise.then(onfulfilled, onrejected);
-  }
-
-  /**
-   * `yield* handle` in a task on this thread. A pending join is counted: while one is, a loop that
-   * holds this thread synchronously (another runtime's `blockOn`) collects this runtime's
-   * completions and is woken by them (see `OwnerForeignWake`).
-   */
-  override poll(cx: Context): Poll<unknown> {
-    const value = super.poll(cx);
-    if (value === PENDING && !this.joined && cx.waker !== NOOP_WAKER) {
-      this.joined = true;
-      (this.owner as TaskOrigin).joined++;
-    }
-    return value;
-  }
-
-  /** The joining task was aborted (it no longer waits for this handle). */
-  override [Symbol.dispose](): void {
-    this.unjoin();
-    super[Symbol.dispose]();
-  }
-
-  /** @internal Records the outcome (see `JoinHandle.settle`); the join is no longer pending. */
-  override settle(outcome: Outcome, result: unknown): boolean {
-    this.unjoin();
-    return super.settle(outcome, result);
-  }
-
-  private unjoin(): void {
-    if (!this.joined) return;
-    this.joined = false;
-    (this.owner as TaskOrigin).joined--;
-  }
-
-  /** Called by `settle` (this handle is its own join waker while awaited). */
-  override wake(): void {
-    const resolve = this.resolvePromise;
-    const reject = this.rejectPromise;
-    if (resolve === undefined || reject === undefined || !this.isFinished()) return;
-    this.resolvePromise = this.rejectPromise = undefined;
-    const outcome = this.outcome;
-    if (outcome === Outcome.Ok) resolve(this.result);
-    else reject(new JoinError(outcome === Outcome.Panic ? 'panic' : 'cancelled', this.id, this.result));
-  }
-
-  private settledPromise(): Promise<unknown> | undefined {
-    this.observed = true;
-    if (!this.isFinished()) return undefined;
-    const outcome = this.outcome;
-    if (outcome === Outcome.Ok) return Promise.resolve(this.result);
-    return Promise.reject(new JoinError(outcome === Outcome.Panic ? 'panic' : 'cancelled', this.id, this.result));
+  /** @param origin - the origin that spawned it: it aborts the task and counts its joins. */
+  constructor(runtime: RuntimeCore, origin: TaskOrigin) {
+    super(runtime, origin, origin);
   }
 }
 
@@ -134,7 +68,7 @@ interface Backlogged {
  *
  * @internal
  */
-export class TaskOrigin implements TaskOwner {
+export class TaskOrigin implements TaskOwner, JoinCounter {
   readonly base: number;
   readonly size: number;
   private readonly cells: (RemoteTask | undefined)[];
@@ -148,8 +82,12 @@ export class TaskOrigin implements TaskOwner {
   private reportScheduled = false;
   /** Join handles not yet settled. */
   alive = 0;
-  /** Handles a task on this thread is joining (polled, pending, joiner not aborted). */
-  joined = 0;
+  /**
+   * Handles a task on this thread is joining (polled, pending, joiner not aborted): while any is,
+   * a loop that holds this thread synchronously (another runtime's `blockOn`) collects this
+   * runtime's completions and is woken by them (see `OwnerForeignWake`).
+   */
+  joins = 0;
   /** Slots in use (published, not yet collected). */
   inFlight = 0;
   /** Tasks spawned through this origin. */
@@ -189,7 +127,7 @@ export class TaskOrigin implements TaskOwner {
       if (!(error instanceof Uncodable)) throw error;
       pinned = cloneArgs(args, name);
     }
-    const cell = new RemoteTask(this.runtime, this, null, undefined);
+    const cell = new RemoteTask(this.runtime, this);
     this.alive++;
     this.spawned++;
     const bytes = encoded ? encoder.buffer : null;
@@ -197,6 +135,16 @@ export class TaskOrigin implements TaskOwner {
       this.backlog.push({ cell, fn, bytes: encoded ? encoder.copy() : null, args: pinned });
     }
     return cell;
+  }
+
+  /** A task on this thread started joining one of its handles (see {@link JoinCounter}). */
+  joined(): void {
+    this.joins++;
+  }
+
+  /** That join is over. */
+  left(): void {
+    this.joins--;
   }
 
   /** True while spawns wait for a free slot. */

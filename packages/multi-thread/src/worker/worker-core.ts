@@ -288,7 +288,7 @@ export class WorkerCore implements HandleBackend, OriginHost {
   }
 
   private cancelled(): Cell {
-    const cell = new RemoteTask(this, this.origin, null, undefined);
+    const cell = new RemoteTask(this, this.origin);
     cell.settle(Outcome.Cancelled, undefined);
     return cell;
   }
