@@ -32,7 +32,6 @@ export { LocalScheduler, DEFAULT_BUDGET, disposeFuture, taskFunction, type Local
 export { blockOnLoop, type BlockOnHooks } from './scheduler/block-on.js';
 export { Outcome, allocateTaskId, type TaskOwner } from './task/join-handle.js';
 export { CountedJoinHandle, type JoinCounter } from './task/counted-join-handle.js';
-export { CountedJoinHandle, type JoinCounter } from './task/counted-join-handle.js';
 export type { RuntimeCore } from './runtime/runtime-core.js';
 export { allocateRuntimeId } from './runtime/runtime-id.js';
 export { RuntimeBuilderBase, positiveInteger, type CommonRuntimeConfig } from './runtime/builder-base.js';
