@@ -1,10 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { TaskRef } from '@tide/core';
+import { NotSendableError, type TaskRef } from '@tide/core';
 import { RuntimeBuilderBase, assertSendableArgs, positiveInteger, type DriverFactory } from '@tide/core/driver';
 import { checkSendable } from './handle.js';
 import { MultiThreadRuntime } from './runtime.js';
 import type { HookRef } from './worker/protocol.js';
+
+/** The limits `worker_threads` understands. */
+const RESOURCE_LIMITS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 
 function hookRef(what: string, task: unknown, args: unknown[]): HookRef {
   checkSendable(task, what);
@@ -44,12 +47,15 @@ export class MultiThreadBuilder<Drivers extends string = never> extends RuntimeB
     return this;
   }
 
-  /** Every worker builds its own driver from the factory's options: they must survive structured clone. */
+  /**
+   * Every worker builds its own driver from the factory's options: they must survive structured
+   * clone, or `enable` throws `NotSendableError` (a `TypeError`, code `E_NOT_SENDABLE`).
+   */
   protected override checkDriver(factory: DriverFactory): void {
     try {
       structuredClone(factory.options);
     } catch (error) {
-      throw new TypeError(`the '${factory.name}' driver's options cannot be sent to worker threads: pass plain data`, { cause: error });
+      throw new NotSendableError(`the '${factory.name}' driver's options cannot be sent to worker threads: pass plain data`, { cause: error });
     }
   }
 
@@ -82,8 +88,24 @@ export class MultiThreadBuilder<Drivers extends string = never> extends RuntimeB
     return this;
   }
 
-  /** Heap limits of each worker thread (`worker_threads` `resourceLimits`); a worker that exceeds them dies and is replaced. */
+  /**
+   * Heap limits of each worker thread (`worker_threads` `resourceLimits`); a worker that exceeds
+   * them dies and is replaced. Not an object, or an unknown limit: `TypeError`; a limit that is
+   * not a positive number: `RangeError`.
+   */
   resourceLimits(limits: ResourceLimits): this {
+    const given: unknown = limits;
+    if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+      throw new TypeError(`resourceLimits expects an object such as { maxOldGenerationSizeMb: 256 }, got ${given === null ? 'null' : typeof given}`);
+    }
+    for (const [key, value] of Object.entries(given)) {
+      if (!(RESOURCE_LIMITS as readonly string[]).includes(key)) {
+        throw new TypeError(`resourceLimits: unknown limit '${key}' (expected ${RESOURCE_LIMITS.join(', ')})`);
+      }
+      if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+        throw new RangeError(`resourceLimits: ${key} must be a positive number of megabytes, got ${typeof value === 'number' ? value : typeof value}`);
+      }
+    }
     this.limits = { ...limits };
     return this;
   }

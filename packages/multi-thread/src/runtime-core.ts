@@ -8,6 +8,7 @@ import {
   EnterGuard,
   JoinError,
   NestedBlockOnError,
+  NotSendableError,
   RuntimeShutdownError,
   WorkerExitedError,
   type JoinHandle,
@@ -304,9 +305,9 @@ export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHo
     }
   }
 
-  /** Closures run on workers only. */
+  /** Closures run on workers only: `NotSendableError` here (the closure cannot reach a worker). */
   spawnLocal(): never {
-    throw new TypeError(
+    throw new NotSendableError(
       'spawnLocal runs a closure on the current worker thread: call it inside a task running on a multi-thread worker ' +
         '(on the thread that built the runtime, spawn a TaskRef instead)',
     );

@@ -37,3 +37,7 @@ export declare const stealable: TaskRef<[number], number>;
 export declare const spin: TaskRef<[number], number>;
 export type { Suspend };
 export declare const awaitNothing: TaskRef<[], never>;
+export declare const recordOrder: TaskRef<[number], number>;
+export declare const spawnLocalBurstThenHold: TaskRef<[number, SharedArrayBuffer, number, number], number>;
+export declare const execArgvOf: TaskRef<[], string[]>;
+export declare const readFileAsync: TaskRef<[string], number>;

@@ -187,6 +187,41 @@ export const failWhenOpen = defineTask(import.meta.url, 'failWhenOpen', (gatesSa
   throw new RangeError(message);
 });
 
+// ---- queues, metrics, options ----
+
+/**
+ * Records the order in which it ran, in the counters installed by `installCounters`: slot 0
+ * counts runs, slot `1 + id` gets this run's 1-based position. Plain-number arguments, so it
+ * travels through the shared queues (a SharedArrayBuffer argument would pin it to a thread).
+ */
+export const recordOrder = defineTask(import.meta.url, 'recordOrder', (id) => {
+  Atomics.store(counters, 1 + id, Atomics.add(counters, 0, 1) + 1);
+  return id;
+});
+
+/**
+ * Spawns `n` `recordOrder` tasks (ids 0 … n-1) from this worker (its LIFO slot and local queue),
+ * signals `gates[started]`, and holds the worker until `gates[index]` opens. Nothing it spawned
+ * can start meanwhile (on a one-worker runtime).
+ */
+export const spawnLocalBurstThenHold = defineTask(import.meta.url, 'spawnLocalBurstThenHold', (n, gatesSab, started, index) => {
+  for (let i = 0; i < n; i++) spawn(recordOrder, i);
+  const gates = new Int32Array(gatesSab);
+  Atomics.store(gates, started, 1);
+  Atomics.notify(gates, started);
+  waitNonZero(gates, index);
+  return n;
+});
+
+/** The worker thread's `process.execArgv`. */
+export const execArgvOf = defineTask(import.meta.url, 'execArgvOf', () => process.execArgv);
+
+/** Reads a file with Node's own async IO inside an async task (the worker's event loop runs it). */
+export const readFileAsync = defineTask(import.meta.url, 'readFileAsync', async (path) => {
+  const { readFile } = await import('node:fs/promises');
+  return (await readFile(path, 'utf8')).length;
+});
+
 // ---- crashes ----
 
 export const exitWith = defineTask(import.meta.url, 'exitWith', (code) => {
