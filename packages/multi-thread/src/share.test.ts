@@ -11,7 +11,7 @@ describe('shared handles and idling', () => {
   });
   afterAll(() => rt.shutdownTimeout(5_000));
 
-  it("a user's worker thread spawns onto the pool through a shared handle", async () => {
+  it("a user's worker thread spawns onto the pool and blocks on it through a shared handle", async () => {
     const shared = rt.share();
     const worker = new Worker(new URL('../test-fixtures/share-user.mjs', import.meta.url), {
       workerData: { shared },
@@ -22,7 +22,15 @@ describe('shared handles and idling', () => {
       worker.once('error', reject);
     });
     await worker.terminate();
-    expect(reply).toEqual({ sum: 42, slept: 'remote', failure: 'JoinError:true', id: rt.id, flavor: 'multi_thread' });
+    expect(reply).toEqual({
+      sum: 42,
+      slept: 'remote',
+      failure: 'JoinError:true',
+      blocked: 'blocked',
+      blockFailure: 'RangeError:blocked boom:E_FIXTURE',
+      id: rt.id,
+      flavor: 'multi_thread',
+    });
   });
 
   it('an idle runtime parks its workers and they stay parked (no polling loop)', async () => {

@@ -1,4 +1,5 @@
-// A user's own worker thread that receives a shared handle and spawns onto the pool (share.test.ts).
+// A user's own worker thread that receives a shared handle, spawns onto the pool and blocks on
+// it (share.test.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { Handle } from '@tide/core';
 import * as fx from './tasks.js';
@@ -12,4 +13,13 @@ try {
 } catch (error) {
   failure = `${error.name}:${error.isPanic()}`;
 }
-parentPort.postMessage({ sum, slept, failure, id: h.id, flavor: h.flavor });
+// blockOn from this thread: it waits synchronously while the pool's workers run the task (and
+// their time drivers), and what the task threw is thrown here.
+const blocked = h.blockOn(fx.sleepThen, 2, 'blocked');
+let blockFailure = null;
+try {
+  h.blockOn(fx.fail, 'blocked boom');
+} catch (error) {
+  blockFailure = `${error.name}:${error.message}:${error.code}`;
+}
+parentPort.postMessage({ sum, slept, failure, blocked, blockFailure, id: h.id, flavor: h.flavor });
