@@ -46,7 +46,7 @@ describe('shutdown', () => {
     expect(rt.isShutdown).toBe(true);
   });
 
-  it.each(['idle', 'shutdown', 'background', 'dispose', 'pending'])('a process using the runtime exits by itself (%s)', async (mode) => {
+  it.each(['idle', 'shutdown', 'background', 'dispose', 'pending', 'detached'])('a process using the runtime exits by itself (%s)', async (mode) => {
     const { code, stdout, stderr } = await run(mode);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -57,5 +57,6 @@ describe('shutdown', () => {
     }
     if (mode === 'dispose') expect(stdout).toContain('finally 1');
     if (mode === 'pending') expect(stdout).toContain('pending late');
+    if (mode === 'detached') expect(stdout).toContain('end\ndetached held 1\n');
   });
 });

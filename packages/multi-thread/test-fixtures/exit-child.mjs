@@ -1,5 +1,6 @@
 // A program that uses a multi-thread runtime and then must exit by itself (run by shutdown.test.ts
-// in a child process). Mode: 'idle' (no shutdown), 'shutdown', 'background', 'dispose', 'pending'.
+// in a child process). Mode: 'idle' (no shutdown), 'shutdown', 'background', 'dispose', 'pending',
+// 'detached'.
 import { MultiThreadRuntime } from '@tide/multi-thread';
 import { timeDriver } from '@tide/time-driver';
 import * as fx from './tasks.js';
@@ -51,5 +52,12 @@ if (mode === 'shutdown') {
 } else if (mode === 'pending') {
   // A task still running keeps the process alive until it finishes, then it exits.
   rt.spawn(fx.sleepThen, 100, 'late').then((v) => console.log('pending', v));
+} else if (mode === 'detached') {
+  // A task nobody awaits holds the process too, until it finishes: the gate is opened by an
+  // unref'd timer, which fires only while something else holds the process.
+  rt.spawn(fx.holdUntil, gates, 0, 1);
+  started();
+  setTimeout(() => Atomics.store(g, 1, 1), 100).unref();
+  process.on('exit', () => console.log('detached held', Atomics.load(g, 1)));
 }
 console.log('end');

@@ -106,7 +106,41 @@ export function processExitCases(ctx: SuiteContext): void {
       expectCleanExit(result, 'slept 200\n');
     });
 
-    // The multi-thread flavor keeps the process alive while its blocking pool is busy, awaited or not.
+    // A blocking task nobody awaits, with no shutdown: the flavors differ on purpose. A runtime
+    // driven by its caller (current-thread) holds the process for nothing it was not asked to
+    // wait for: its pool's threads are unref'd (DESIGN.md §3), its spawned tasks sit until driven.
+    // A runtime that drives itself (multi-thread) holds the process while any of its work is in
+    // flight, spawned or blocking — as Node holds it for a pending fs call, and as dropping a Tokio
+    // runtime waits for its blocking tasks. After shutdown neither holds it (next cases).
+    it('a spawnBlocking task nobody awaits holds the process only on a runtime that drives itself, until it finishes', async () => {
+      const result = await runModuleInChild(
+        script(`
+          const rt = build({ time: false });
+          rt.handle.spawnBlocking(tasks.blockingGate, probe, 0, 1);
+          // Unref'd: it fires only if something else holds the process; it lets the task finish.
+          setTimeout(() => Atomics.store(probe, 1, 1), 100).unref();
+          process.on('exit', () => console.log('held until it finished', Atomics.load(probe, 1) === 1));
+        `),
+        EXIT_BOUND_MS,
+      );
+      expectCleanExit(result, `held until it finished ${factory.drivenByCaller !== true}\n`);
+    });
+
+    it('after shutdown, a blocking task that never finishes does not hold the process', async () => {
+      const result = await runModuleInChild(
+        script(`
+          const rt = build({ time: false });
+          rt.handle.spawnBlocking(tasks.blockingGate, probe, 0, 1);
+          while (Atomics.load(probe, 0) === 0) Atomics.wait(probe, 0, 0, 10);
+          rt.shutdown(50);
+          // The task would block its thread for 30 s more (longer than the child may live).
+          console.log('shut down, gate still closed', Atomics.load(probe, 1) === 0);
+        `),
+        EXIT_BOUND_MS,
+      );
+      expectCleanExit(result, 'shut down, gate still closed true\n');
+    });
+
     it.runIf(factory.drivenByCaller === true)('a spawnBlocking task nobody awaits does not keep the process alive, before or after an awaited one settled', async () => {
       const result = await runModuleInChild(
         script(`
