@@ -1,3 +1,4 @@
+import { machineInfo, type MachineInfo } from '../harness/machine.js';
 import type { ScenarioResult } from '../harness/runner.js';
 import { describeRatio, formatRatio, formatValue } from './format.js';
 
@@ -11,9 +12,20 @@ function targetStatus(met: boolean | null, quick: boolean, hasTarget: boolean): 
   return met === true ? 'met' : 'MISSED';
 }
 
-/** The plain-text table printed on stdout at the end of a run. */
-export function formatTable(results: readonly ScenarioResult[], quick: boolean): string {
-  const out: string[] = [];
+/** One line of machine facts, so that numbers copied from a terminal say where they were measured. */
+export function formatMachine(m: MachineInfo): string {
+  return (
+    `machine: ${m.cpuModel}, ${m.cores} cores (available parallelism ${m.availableParallelism}), ${m.totalMemoryGiB} GiB, ` +
+    `${m.platform} ${m.arch}; Node.js ${m.node} (V8 ${m.v8})${m.commit !== null ? `; commit ${m.commit}` : ''}`
+  );
+}
+
+/**
+ * The plain-text table printed on stdout at the end of a run, after a line of machine facts
+ * (`machine`: collected now unless given).
+ */
+export function formatTable(results: readonly ScenarioResult[], quick: boolean, machine: MachineInfo = machineInfo()): string {
+  const out: string[] = [formatMachine(machine), ''];
   for (const r of results) {
     const params = Object.entries(r.params)
       .map(([k, v]) => `${k}=${v}`)
