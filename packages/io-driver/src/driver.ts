@@ -2,6 +2,7 @@ import { HostPark, currentDriver, currentFrame, defineDriver, type Driver, type 
 import { DriverDisabledError } from '@tide/core';
 import { IoError } from './errors.js';
 import type { InterestCounter } from './io/interest.js';
+import { allocateSocketTable, RuntimeSocketTable } from './io/socket-table.js';
 import { SpinBackoff } from './io/spin-backoff.js';
 import type { IoRequest } from './io/request.js';
 import type { IoResource } from './io/resource.js';
@@ -49,6 +50,10 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   readonly receiveSlabs = uint8Slabs();
   /** The largest payload per ring slot. @internal */
   readonly partBytes: number;
+  /** Connected sockets' fds, written to directly from this thread (see `io/socket-table.ts`). @internal */
+  readonly sockets: RuntimeSocketTable;
+  /** Bytes written through {@link IoDriver.sockets} so far. @internal */
+  directWriteBytes = 0;
   private readonly parker: Parker;
   private readonly hostPark: HostPark;
   private readonly runtimeId: number;
@@ -83,11 +88,14 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
     this.control = new Int32Array(control);
     this.commands = new ChannelProducer(commands, this.partBytes);
     this.completions = new ChannelConsumer(completions);
+    const sockets = allocateSocketTable();
+    this.sockets = new RuntimeSocketTable(sockets);
     const init: ReactorInit = {
       control,
       commands,
       completions,
       parker: cx.parker.buffer,
+      sockets,
       partBytes: this.partBytes,
       readHighWaterMark: o.readHighWaterMark,
       commandBatch: REACTOR_COMMAND_BATCH,
@@ -313,6 +321,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
       pausedSockets: Atomics.load(c, Control.PausedSockets),
       inFlightWriteBytes: this.inFlightWrites,
       socketWriteBytes: Atomics.load(c, Control.SocketWriteBytes),
+      directWriteBytes: this.directWriteBytes,
       droppedDatagrams: Atomics.load(c, Control.DroppedDatagrams),
       commandsSent: this.commands.sentMessages + this.commands.queuedMessages,
       completionsReceived: this.completions.receivedMessages,

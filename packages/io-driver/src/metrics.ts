@@ -24,6 +24,11 @@ export interface IoDriverMetrics {
   readonly inFlightWriteBytes: number;
   /** Bytes inside the reactor's `socket.write` buffers. */
   readonly socketWriteBytes: number;
+  /**
+   * Bytes written to TCP sockets straight from the runtime thread so far (the kernel took them at
+   * once, without a round trip through the reactor); the rest of what was written went through it.
+   */
+  readonly directWriteBytes: number;
   /** Datagrams dropped because their socket's unread datagrams reached the high-water mark. */
   readonly droppedDatagrams: number;
   /** Commands sent to the reactor so far. */

@@ -26,8 +26,8 @@ export class ConnectFuture extends RequestFuture<TcpStream> {
   }
 
   /** @internal */
-  protected result(_a: number, _b: number, _x: number, data: Uint8Array | null): TcpStream {
-    return new TcpStream(this.driver, this.rid, decodeJson<StreamAddrs>(data));
+  protected result(a: number, _b: number, _x: number, data: Uint8Array | null): TcpStream {
+    return new TcpStream(this.driver, this.rid, decodeJson<StreamAddrs>(data), a);
   }
 
   /** @internal Aborted while connecting: the reactor drops the socket. */

@@ -123,9 +123,9 @@ export class TcpListener implements IoResource, Disposable {
   }
 
   /** @internal */
-  onEvent(op: number, a: number, _b: number, data: Uint8Array | null): void {
+  onEvent(op: number, a: number, b: number, data: Uint8Array | null): void {
     if (op === Cpl.Connection) {
-      const stream = new TcpStream(this.driver, a, decodeJson<StreamAddrs>(data));
+      const stream = new TcpStream(this.driver, a, decodeJson<StreamAddrs>(data), b);
       if (this.closed) {
         stream.close();
         return;

@@ -66,12 +66,18 @@ export class TcpStream implements IoResource, Disposable {
   sink: ReadExactFuture | null = null;
   private unacked = 0;
   private readonly ackThreshold: number;
+  /**
+   * @internal The connection's slot in the driver's socket table: writes go straight to its fd
+   * from this thread while they can (see `io/socket-table.ts`); -1 if it has none.
+   */
+  readonly slot: number;
 
   /** @internal Streams are created by `connect` and `accept`. */
-  constructor(driver: IoDriver, rid: number, addrs: StreamAddrs) {
+  constructor(driver: IoDriver, rid: number, addrs: StreamAddrs, slot = -1) {
     checkConstructed('TcpStream', 'yield* TcpStream.connect({ host, port }) or yield* listener.accept()', driver);
     this.driver = driver;
     this.rid = rid;
+    this.slot = slot;
     this.local = Object.freeze({ ...addrs.local });
     this.peer = Object.freeze({ ...addrs.remote });
     this.readers = new InterestSet(driver);

@@ -313,6 +313,73 @@ describe('TcpListener and TcpStream', () => {
     expect(outcome.inFlight).toBe(0);
   });
 
+  it('writes straight to the socket while it can; a write after an aborted writeAll never overtakes its bytes', () => {
+    rt = ioRuntime({ writeHighWaterMark: 256 * 1024 });
+    const total = 16 * 1024 * 1024;
+    const outcome = rt.blockOn(function* () {
+      const driver = currentIoDriver();
+      const listener = yield* bindLocal();
+      const sender = yield* TcpStream.connect(listener.localAddr());
+      const receiver = yield* listener.accept(); // does not read until the writer was aborted
+      yield* sender.writeAll(text('hi'));
+      const directAtFirst = driver.metrics().directWriteBytes;
+      const payload = randomBytes(total);
+      const writer = spawn(function* () {
+        yield* sender.writeAll(payload);
+      });
+      // The kernel's buffers fill up; the rest goes through the reactor, which is still writing it.
+      yield* waitUntil(() => driver.metrics().inFlightWriteBytes > 0 && driver.metrics().pausedSockets > 0);
+      writer.abort();
+      const aborted = yield* catching(writer);
+      // Sent while the aborted writer's bytes are still being written: must come after them.
+      const ender = spawn(function* () {
+        yield* sender.writeAll(text('END'));
+        yield* sender.shutdown();
+      });
+      const received = yield* readToEnd(receiver);
+      yield* ender;
+      sender.close();
+      receiver.close();
+      listener.close();
+      return { directAtFirst, aborted, received, payload, end: driver.metrics() };
+    });
+    expect(outcome.directAtFirst).toBe(2);
+    expect((outcome.aborted as JoinError).isCancelled()).toBe(true);
+    const { received, payload } = outcome;
+    const sent = received.length - 5; // 'hi' before, 'END' after
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(total);
+    expect(str(received.subarray(0, 2))).toBe('hi');
+    expect(sameBytes(received.subarray(2, 2 + sent), payload.subarray(0, sent))).toBe(true);
+    expect(str(received.subarray(2 + sent))).toBe('END');
+    expect(outcome.end.pendingRequests).toBe(0);
+  });
+
+  it('fails a write to a connection the peer reset with an IoError instead of hanging', async () => {
+    rt = ioRuntime();
+    const peer = net.createServer((socket) => {
+      socket.once('data', () => socket.resetAndDestroy());
+    });
+    await new Promise<void>((resolve) => peer.listen(0, HOST, resolve));
+    const { port } = peer.address() as net.AddressInfo;
+    try {
+      const outcome = await rt.run(function* () {
+        const stream = yield* TcpStream.connect({ host: HOST, port });
+        yield* stream.writeAll(text('go'));
+        const readError = yield* catching(stream.read());
+        const errors: unknown[] = [];
+        // The first writes may still be taken by the kernel; then the reset shows.
+        for (let i = 0; i < 4; i++) errors.push(yield* catching(stream.writeAll(new Uint8Array(1024))));
+        stream.close();
+        return { readError, errors };
+      });
+      expect(outcome.readError).toMatchObject({ code: 'ECONNRESET' });
+      expect(outcome.errors.at(-1)).toBeInstanceOf(IoError);
+    } finally {
+      peer.close();
+    }
+  });
+
   it('keeps reactor memory bounded when a peer sends 50 MiB to a task that does not read (backpressure)', () => {
     const readHighWaterMark = 1024 * 1024;
     const writeHighWaterMark = 1024 * 1024;

@@ -19,9 +19,16 @@
 export const Cmd = {
   /** Listen: rid, req; data = JSON {@link ListenRequest}. Completes with `Done` (data = JSON address). */
   TcpListen: 1,
-  /** Connect: rid, req; data = JSON {@link ConnectRequest}. Completes with `Done` (data = JSON {@link StreamAddrs}). */
+  /**
+   * Connect: rid, req; data = JSON {@link ConnectRequest}. Completes with `Done` (a = the
+   * connection's socket-table slot or -1, data = JSON {@link StreamAddrs}).
+   */
   TcpConnect: 2,
-  /** Write: rid, req; data = the bytes. Completes with `Done` (a = bytes) once the kernel took them. */
+  /**
+   * Write: rid, req; data = the bytes. Completes with `Done` (a = bytes) once the kernel took them.
+   * The runtime counts it in the connection's socket-table slot (if it has one) before sending it;
+   * the reactor uncounts it when the write completed or failed.
+   */
   TcpWrite: 3,
   /** Half-close the write side: rid, req. Completes with `Done` once the FIN was sent. */
   TcpShutdown: 4,
@@ -70,7 +77,7 @@ export const Cpl = {
   Eof: 111,
   /** Resource rid failed (a reset, a listener error); data = JSON {@link ErrorWire}. */
   ResourceError: 112,
-  /** Listener rid accepted a connection, now resource `a`; data = JSON {@link StreamAddrs}. */
+  /** Listener rid accepted a connection, now resource `a`, socket-table slot `b` (or -1); data = JSON {@link StreamAddrs}. */
   Connection: 113,
   /** A datagram arrived on UDP socket rid: a = payload length, b = sender port; data = payload then sender host. */
   Datagram: 114,
@@ -145,6 +152,8 @@ export interface ReactorInit {
   readonly completions: SharedArrayBuffer;
   /** The runtime thread's parker, unparked after completions are posted. */
   readonly parker: SharedArrayBuffer;
+  /** The socket table (`io/socket-table.ts`): connected sockets' fds the runtime thread writes to directly. */
+  readonly sockets: SharedArrayBuffer;
   /** The largest payload per completion slot. */
   readonly partBytes: number;
   /** Unread bytes per socket at which the reactor pauses it. */

@@ -18,8 +18,14 @@ import { Reactor } from './reactor.js';
 const init = workerData as ReactorInit;
 const control = new Int32Array(init.control);
 const parker = new Int32Array(init.parker);
+// Assigned once, after the exit handler below is installed (a constructor that throws still announces the exit).
+// eslint-disable-next-line prefer-const
+let reactor: Reactor | undefined;
 
 function announceExit(): void {
+  // The thread's sockets are closed after this handler: the runtime thread must stop writing to
+  // their fds first (another file may get the same numbers).
+  reactor?.sockets.closeAll();
   Atomics.store(control, Control.Exited, 1);
   Atomics.notify(control, Control.ShutdownDone);
   // Wake the runtime thread so it notices.
@@ -31,7 +37,7 @@ process.on('exit', announceExit);
 
 parentPort?.on('message', () => {});
 
-const reactor = new Reactor(init);
+reactor = new Reactor(init);
 reactor.run().then(
   () => process.exit(0),
   (error: unknown) => {

@@ -2,6 +2,7 @@ import { unparkParker } from '@tide/core/parker';
 import { ChannelConsumer, type MessageHandler } from '../ring/consumer.js';
 import { ChannelProducer } from '../ring/producer.js';
 import { copyBytes, decodeJson, decodeText, encodeJson } from '../ring/codec.js';
+import { ReactorSocketTable } from '../io/socket-table.js';
 import { SpinBackoff } from '../io/spin-backoff.js';
 import { toErrorWire } from './error-wire.js';
 import { FileOps } from './file-ops.js';
@@ -42,6 +43,8 @@ export class Reactor implements MessageHandler {
   readonly readBuffer: Buffer;
   /** Where written bytes are copied out of the arena for `socket.write`. */
   readonly writeBuffers = new WriteBufferPool();
+  /** Connected sockets' fds the runtime thread writes to directly (see `io/socket-table.ts`). */
+  readonly sockets: ReactorSocketTable;
   /** Unread bytes per socket at which it is paused. */
   readonly readHighWaterMark: number;
   private readonly commandBatch: number;
@@ -63,6 +66,7 @@ export class Reactor implements MessageHandler {
     this.completions = new ChannelProducer(init.completions, init.partBytes);
     this.readBuffer = Buffer.allocUnsafeSlow(Math.min(READ_CHUNK_BYTES, this.completions.partBytes));
     this.parker = new Int32Array(init.parker);
+    this.sockets = new ReactorSocketTable(init.sockets);
     this.readHighWaterMark = init.readHighWaterMark;
     this.commandBatch = init.commandBatch;
     this.lingerMs = init.lingerMs;

@@ -10,6 +10,12 @@ export function addrOf(host: string | undefined, port: number | undefined, famil
   return { host: host ?? '', port: port ?? 0, family: family ?? '' };
 }
 
+/** The parts of Node's socket internals that direct writes rely on. */
+interface SocketFdInternals {
+  _handle?: { fd?: unknown } | null;
+  _destroy?: unknown;
+}
+
 /** Both ends of a connected socket. */
 export function addrsOf(socket: net.Socket): StreamAddrs {
   return {
@@ -46,6 +52,8 @@ export class TcpConnection implements ReactorResource {
   private paused = false;
   private closed = false;
   private connectReq = 0;
+  /** The connection's socket-table slot (the runtime writes to its fd directly), or -1. */
+  private slot = -1;
 
   /**
    * @param reactor - the reactor.
@@ -79,15 +87,39 @@ export class TcpConnection implements ReactorResource {
     socket.once('connect', () => {
       const pending = conn.connectReq;
       conn.connectReq = 0;
-      if (pending !== 0 && !conn.closed) reactor.doneJson(pending, addrsOf(socket));
+      if (pending !== 0 && !conn.closed) reactor.done(pending, conn.publishFd(), 0, 0, encodeJson(addrsOf(socket)));
     });
     return conn;
+  }
+
+  /**
+   * Publishes the connected socket's fd in a socket-table slot, so the runtime thread can write
+   * to it directly, and returns the slot (-1 if there is none: no fd on this platform, a full
+   * table, or Node internals that do not look as expected — then every write goes through here).
+   * The slot is closed before Node closes the fd, whatever closes it (see `io/socket-table.ts`).
+   */
+  publishFd(): number {
+    const internals = this.socket as unknown as SocketFdInternals;
+    const fd = internals._handle?.fd;
+    const destroy = internals._destroy;
+    if (this.slot !== -1 || this.closed || typeof fd !== 'number' || typeof destroy !== 'function') return this.slot;
+    this.slot = this.reactor.sockets.allocate(fd);
+    if (this.slot === -1) return -1;
+    // Node closes the fd in `_destroy` (a reset, both directions ended, `destroy()`): the runtime
+    // must stop using it first.
+    internals._destroy = (...args: unknown[]): unknown => {
+      this.closeSlot();
+      return (destroy as (...a: unknown[]) => unknown).apply(this.socket, args);
+    };
+    return this.slot;
   }
 
   /** Writes bytes; `req` completes once the kernel took them. */
   write(req: number, data: Uint8Array | null): void {
     const length = data === null ? 0 : data.length;
+    const slot = this.slot;
     if (length === 0) {
+      this.writeDone(slot);
       this.reactor.done(req, 0);
       return;
     }
@@ -98,9 +130,20 @@ export class TcpConnection implements ReactorResource {
     this.socket.write(buffer.bytes, (error) => {
       reactor.writeBuffers.release(buffer);
       reactor.addSocketWrite(-length);
+      this.writeDone(slot);
       if (error) reactor.fail(req, error);
       else reactor.done(req, length);
     });
+  }
+
+  /** A write the runtime counted in `slot` finished (unless the slot was freed meanwhile). */
+  private writeDone(slot: number): void {
+    if (slot !== -1 && slot === this.slot) this.reactor.sockets.writeDone(slot);
+  }
+
+  /** The runtime must stop writing to the fd (it is about to close). */
+  private closeSlot(): void {
+    if (this.slot !== -1) this.reactor.sockets.close(this.slot);
   }
 
   /** Half-closes: sends FIN after the pending writes; `req` completes then. */
@@ -142,6 +185,11 @@ export class TcpConnection implements ReactorResource {
     if (this.closed) return;
     this.closed = true;
     this.release();
+    if (this.slot !== -1) {
+      // The runtime closed the stream (or shuts down): it never uses the slot again.
+      this.reactor.sockets.release(this.slot);
+      this.slot = -1;
+    }
     this.socket.destroy();
   }
 

@@ -63,9 +63,14 @@ export class TcpServer implements ReactorResource {
       const addrs = addrsOf(socket);
       let conn: TcpConnection | undefined;
       const reading = adoptWithSharedRead(socket, sharedRead(reactor, () => conn));
-      const accepted = reactor.addAccepted((id) => (conn = new TcpConnection(reactor, id, reading)));
+      let slot = -1;
+      const accepted = reactor.addAccepted((id) => {
+        conn = new TcpConnection(reactor, id, reading);
+        slot = conn.publishFd();
+        return conn;
+      });
       if (reading === socket) socket.resume();
-      reactor.event(Cpl.Connection, rid, accepted, 0, encodeJson(addrs));
+      reactor.event(Cpl.Connection, rid, accepted, slot, encodeJson(addrs));
     });
     server.on('error', (error) => {
       if (this.closed) return;
