@@ -9,3 +9,4 @@ export { MultiThreadRuntime } from './runtime.js';
 export { MultiThreadBuilder } from './builder.js';
 export { MultiThreadHandle, type MultiThreadSpawnFn, type MultiThreadBlockOnFn } from './handle.js';
 export { spawnLocal } from './spawn-local.js';
+export { transfer } from './transfer.js';

@@ -42,6 +42,7 @@ import { C, INLINE, MAILBOX, S, SlotState, STATE_BITS, STATE_MASK, W, WorkerStat
 import { SharedMemory } from './shared/memory.js';
 import { RemoteTask, TaskOrigin, type MailboxResult, type OriginHost } from './shared/origin.js';
 import { Shared } from './shared/shared.js';
+import { postWithTransfer, transferListOf } from './transfer.js';
 import type { HookRef, ToOwner, ToWorker, WorkerInit } from './worker/protocol.js';
 
 type Cell = JoinHandle<unknown, string>;
@@ -597,10 +598,10 @@ export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHo
     return slot;
   }
 
-  private post(worker: number, message: ToWorker): void {
+  private post(worker: number, message: ToWorker, transferList?: ArrayBuffer[]): void {
     const slot = this.slots[worker];
     if (slot === undefined || slot.gone) return;
-    slot.port.postMessage(message);
+    postWithTransfer(slot.port, message, transferList);
     Atomics.store(this.shared.memory.workerBlocks, this.shared.memory.workerWord(worker, W.Mail), 1);
     this.shared.unparkWorker(worker);
   }
@@ -642,7 +643,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHo
           this.mailbox.set(message.slot, { outcome: message.outcome as Outcome, value: message.value });
           break;
         case 'relay':
-          this.post(message.to, { op: 'result', slot: message.slot, outcome: message.outcome, value: message.value });
+          this.post(message.to, { op: 'result', slot: message.slot, outcome: message.outcome, value: message.value }, message.transfer ? transferListOf(message.value) : undefined);
           break;
         case 'exit':
           if (message.error !== undefined) slot.error ??= decodeThrown(message.error);

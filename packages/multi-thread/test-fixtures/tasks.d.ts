@@ -41,3 +41,8 @@ export declare const recordOrder: TaskRef<[number], number>;
 export declare const spawnLocalBurstThenHold: TaskRef<[number, SharedArrayBuffer, number, number], number>;
 export declare const execArgvOf: TaskRef<[], string[]>;
 export declare const readFileAsync: TaskRef<[string], number>;
+export declare const makeBytesKept: TaskRef<[number, boolean], Uint8Array>;
+export declare const keptLength: TaskRef<[], number>;
+export declare const joinTransferred: TaskRef<[number], number>;
+export declare const makeBytesElsewhere: TaskRef<[number, number], Uint8Array>;
+export declare const transferFromAnotherWorker: TaskRef<[number], number>;

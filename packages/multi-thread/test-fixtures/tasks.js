@@ -4,7 +4,7 @@
 import { threadId } from 'node:worker_threads';
 import { currentTask, defineTask, Handle, oneshot, spawn } from '@tide/core';
 import { sleep } from '@tide/time-driver';
-import { spawnLocal } from '@tide/multi-thread';
+import { spawnLocal, transfer } from '@tide/multi-thread';
 
 /** Bounded wait until `cells[index]` is non-zero (10 s at most, so a broken test fails instead of hanging). */
 function waitNonZero(cells, index, ms = 10_000) {
@@ -220,6 +220,53 @@ export const execArgvOf = defineTask(import.meta.url, 'execArgvOf', () => proces
 export const readFileAsync = defineTask(import.meta.url, 'readFileAsync', async (path) => {
   const { readFile } = await import('node:fs/promises');
   return (await readFile(path, 'utf8')).length;
+});
+
+// ---- transferred results ----
+
+let kept = null;
+
+/** Returns `n` bytes of 9 moved with `transfer()` (or copied, if `move` is false); keeps a reference to them. */
+export const makeBytesKept = defineTask(import.meta.url, 'makeBytesKept', (n, move) => {
+  kept = new Uint8Array(n).fill(9);
+  return move ? transfer(kept) : kept;
+});
+
+/** The byte length of what `makeBytesKept` kept on this thread (0 once it was moved away). */
+export const keptLength = defineTask(import.meta.url, 'keptLength', () => kept?.byteLength ?? -1);
+
+/** Spawns `makeBytesKept(n, true)` from this worker and joins it; returns the length it got. */
+export const joinTransferred = defineTask(import.meta.url, 'joinTransferred', function* (n) {
+  const bytes = yield* spawn(makeBytesKept, n, true);
+  return bytes.byteLength === n && bytes[n - 1] === 9 ? n : -1;
+});
+
+/** `makeBytesKept(n, true)` that also signals slot 0 of the counters when it runs on a thread other than `spawner`. */
+export const makeBytesElsewhere = defineTask(import.meta.url, 'makeBytesElsewhere', (n, spawner) => {
+  if (threadId !== spawner) {
+    Atomics.store(counters, 0, 1);
+    Atomics.notify(counters, 0);
+  }
+  kept = new Uint8Array(n).fill(9);
+  return transfer(kept);
+});
+
+/**
+ * Spawns two `makeBytesElsewhere` from this worker (the second pushes the first out of the LIFO
+ * slot into the stealable queue), holds the worker until another worker has run one, then joins
+ * both: the stolen one's moved result travels worker → owner → this worker. Returns how many
+ * arrived intact. Needs the counters of `installCounters`.
+ */
+export const transferFromAnotherWorker = defineTask(import.meta.url, 'transferFromAnotherWorker', function* (n) {
+  Atomics.store(counters, 0, 0);
+  const handles = [spawn(makeBytesElsewhere, n, threadId), spawn(makeBytesElsewhere, n, threadId)];
+  waitNonZero(counters, 0);
+  let intact = 0;
+  for (const h of handles) {
+    const bytes = yield* h;
+    if (bytes.byteLength === n && bytes[n - 1] === 9) intact++;
+  }
+  return intact;
 });
 
 // ---- crashes ----

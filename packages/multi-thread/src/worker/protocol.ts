@@ -67,5 +67,5 @@ export type ToWorker =
 export type ToOwner =
   /** A result for a task the owner spawned that needed postMessage. */
   | { readonly op: 'result'; readonly slot: number; readonly outcome: number; readonly value: unknown }
-  /** The same for a task another worker spawned: forward it. */
-  | { readonly op: 'relay'; readonly to: number; readonly slot: number; readonly outcome: number; readonly value: unknown };
+  /** The same for a task another worker spawned: forward it (moving its buffer on if `transfer`). */
+  | { readonly op: 'relay'; readonly to: number; readonly slot: number; readonly outcome: number; readonly value: unknown; readonly transfer: boolean };

@@ -46,6 +46,7 @@ import {
 } from '../shared/layout.js';
 import { RemoteTask, TaskOrigin, type MailboxResult, type OriginHost } from '../shared/origin.js';
 import { Shared } from '../shared/shared.js';
+import { postWithTransfer, takeTransferList } from '../transfer.js';
 import type { OwnerWatch } from './owner-watch.js';
 import type { HookRef, ToOwner, ToWorker, WorkerInit } from './protocol.js';
 
@@ -445,7 +446,9 @@ export class WorkerCore implements HandleBackend, OriginHost {
     const origin = memory.originOf(slot);
     let sent = outcome === Outcome.Panic ? (encodeThrown(value) as unknown) : value;
     let stored = outcome === Outcome.Cancelled;
-    if (!stored) {
+    // A result marked with transfer() is moved by postMessage, never copied into shared memory.
+    const transferList = outcome === Outcome.Ok ? takeTransferList(value) : undefined;
+    if (!stored && transferList === undefined) {
       try {
         shared.encoder.encode(sent);
         stored = shared.payloads.store(slot, S.ResLen, S.ResOff, shared.encoder.buffer, shared.encoder.length);
@@ -475,8 +478,10 @@ export class WorkerCore implements HandleBackend, OriginHost {
         this.mailbox.set(slot, { outcome, value: sent });
       } else {
         const message: ToOwner =
-          origin === 0 ? { op: 'result', slot, outcome, value: sent } : { op: 'relay', to: origin, slot, outcome, value: sent };
-        this.port.postMessage(message);
+          origin === 0
+            ? { op: 'result', slot, outcome, value: sent }
+            : { op: 'relay', to: origin, slot, outcome, value: sent, transfer: transferList !== undefined };
+        postWithTransfer(this.port, message, transferList);
         Atomics.store(this.blocks, memory.workerWord(this.index, W.OwnerMail), 1);
         // The owner forwards a relay: wake it (and whoever parks its thread).
         if (origin !== 0) shared.notify(0);
