@@ -295,6 +295,17 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
     if (this.requests.delete(req) && this.requests.size === 0) this.syncRef();
   }
 
+  /**
+   * True while this thread may write to sockets' fds directly (see `io/socket-table.ts`): the
+   * driver runs and its reactor thread is alive. A reactor that exits normally closes every slot
+   * first; one stopped from outside (terminated, out of memory) closes its sockets without running
+   * any code, so this asks Node whether the thread still runs ({@link ReactorThread.probe}: once the
+   * thread is stopping, the answer is no, before its handles are closed). @internal
+   */
+  directWritesAllowed(): boolean {
+    return !this.shut && this.failure === null && !this.reactor.probe();
+  }
+
   /** Interests were registered (+) or released (-). @internal */
   interestDelta(delta: number): void {
     const before = this.interests;
