@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -20,6 +21,15 @@ function requests(out: string): { ok: number; failed: number } {
 }
 
 describe('demo', () => {
+  it('the root `npm start -- <flags>` hands the flags to the demo', () => {
+    // Without the trailing `--`, the inner `npm run` reads --duration, --flavor… as its own config
+    // flags and the demo gets bare words (exit 2), as README's `npm start -- --help` shows.
+    const root = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(root.scripts.start).toMatch(/ --$/);
+  });
+
   it('multi-thread flavor: serves the load, prints the summary with both runtimes’ metrics, exits 0 on its own', () => {
     const out = runDemo('--flavor', 'multi-thread');
     expect(out).toMatch(/^tide demo — a line-oriented job server on 127\.0\.0\.1:\d+$/m);
