@@ -22,6 +22,7 @@ const loaders: ReadonlyArray<readonly [name: string, load: Loader]> = [
   ['mt-scaling', () => import('./mt-scaling.js')],
   ['blockon-roundtrip', () => import('./blockon-roundtrip.js')],
   ['io-echo', () => import('./io-echo.js')],
+  ['idle', () => import('./idle.js')],
 ];
 
 /** Every scenario's name, in run order (without loading any scenario module). */
