@@ -98,12 +98,22 @@ export class DriverDisabledError extends TideError {
 export class DriverNotDrivenError extends TideError {
   /** Always `E_DRIVER_NOT_DRIVEN`. */
   readonly code = 'E_DRIVER_NOT_DRIVEN' as const;
-  /** @param drivers - the names of the drivers that would have to be turned. */
-  constructor(readonly drivers: readonly string[]) {
+  /**
+   * @param drivers - the names of the drivers that would have to be turned.
+   * @param where - why they are not turned here, and what to do instead; the default explains a
+   *   current-thread `Handle.blockOn`.
+   */
+  constructor(
+    readonly drivers: readonly string[],
+    where?: string,
+  ) {
+    const names = drivers.map((d) => `'${d}'`).join(', ');
     super(
-      `The future passed to Handle.blockOn is waiting on the ${drivers.map((d) => `'${d}'`).join(', ')} driver, ` +
-        'but Handle.blockOn on a current-thread runtime cannot drive IO or timers. ' +
-        'Use `runtime.blockOn(...)` (which turns the drivers), or spawn the work and join it from a task.',
+      where === undefined
+        ? `The future passed to Handle.blockOn is waiting on the ${names} driver, ` +
+            'but Handle.blockOn on a current-thread runtime cannot drive IO or timers. ' +
+            'Use `runtime.blockOn(...)` (which turns the drivers), or spawn the work and join it from a task.'
+        : `This code uses the ${names} driver, but ${where}`,
     );
   }
 }

@@ -67,6 +67,11 @@ async function main() {
         report.blockOnWhere = handle.blockOn(tasks.whereAmIAfterYield);
         report.blockOnSum = handle.blockOn(tasks.yieldThenSum, [1, 2, 3]);
         report.blockOnSleep = attempt(() => handle.blockOn(tasks.sleepFor, 5));
+        try {
+          handle.blockOn(tasks.sleepFor, 5);
+        } catch (error) {
+          report.blockOnSleepMessage = error?.message;
+        }
         report.blockOnFailure = attempt(() => handle.blockOn(tasks.failAfterYield, 'worker failure'));
         break;
       }

@@ -85,7 +85,13 @@ export class RemoteHandle implements RuntimeHandle<string, never>, RuntimeCore, 
 
   /** Drivers are not turned on this thread: asking for one fails with the reason. */
   driver(name: string, enableHint?: string): Driver {
-    if (this.drivers.includes(name)) throw new DriverNotDrivenError([name]);
+    if (this.drivers.includes(name)) {
+      throw new DriverNotDrivenError(
+        [name],
+        "a shared handle's thread does not turn the runtime's drivers: spawn the work onto the runtime " +
+          '(handle.spawn(taskRef, ...args)) and join it here.',
+      );
+    }
     throw new DriverDisabledError(name, enableHint);
   }
 

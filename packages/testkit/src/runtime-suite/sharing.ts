@@ -112,6 +112,8 @@ export function sharingCases(ctx: SuiteContext): void {
         expect(report.blockOnWhere).toEqual({ threadId: report.threadId, runtimeId: rt.handle.id, taskId: expect.any(Number) as number });
         expect(report.blockOnSum).toBe(6);
         expect(report.blockOnSleep).toBe('E_DRIVER_NOT_DRIVEN');
+        // It says why (this thread does not turn the runtime's drivers) and what to do instead.
+        expect(report.blockOnSleepMessage).toMatch(/'time' driver, but a shared handle's thread does not turn the runtime's drivers: spawn the work/);
         expect(report.blockOnFailure).toBe('E_TASK_FAILURE');
       },
     );
