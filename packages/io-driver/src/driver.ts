@@ -6,6 +6,8 @@ import { allocateSocketTable, RuntimeSocketTable } from './io/socket-table.js';
 import { SpinBackoff } from './io/spin-backoff.js';
 import type { IoRequest } from './io/request.js';
 import type { IoResource } from './io/resource.js';
+import { READ_BY_REACTOR, READ_DIRECT, READ_POLLED } from './io/read-mode.js';
+import type { TcpStream } from './net/tcp-stream.js';
 import type { IoDriverMetrics } from './metrics.js';
 import { resolveOptions, type IoDriverOptions, type ResolvedIoDriverOptions } from './options.js';
 import { Cmd, Control, CONTROL_INTS, Cpl, type ErrorWire, type ReactorInit } from './reactor/protocol.js';
@@ -18,6 +20,13 @@ import { ChannelProducer } from './ring/producer.js';
 
 /** The largest payload one ring slot carries; larger ones are split (and joined by the reader). */
 const MAX_PART_BYTES = 256 * 1024;
+
+/**
+ * How long a waiting TCP reader is served by retrying its socket at the driver's turns (a
+ * non-blocking read per turn) before the reactor is asked to wait for it, if the runtime does not
+ * park sooner (then it is asked at once).
+ */
+const READ_POLL_MS = 1;
 
 /** Commands the reactor handles before it lets its socket events run. */
 const REACTOR_COMMAND_BATCH = 256;
@@ -71,6 +80,8 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   private shut = false;
   private failure: IoError | null = null;
   private readonly spin = new SpinBackoff();
+  /** Streams whose waiting readers are served by retrying their sockets at turns ({@link READ_POLLED}). */
+  private polled: TcpStream[] = [];
   private nextProbeAt = 0;
 
   /** @internal Built by the runtime from {@link ioDriver}. */
@@ -99,6 +110,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
       partBytes: this.partBytes,
       readHighWaterMark: o.readHighWaterMark,
       commandBatch: REACTOR_COMMAND_BATCH,
+      directSocketIo: o.directSocketIo,
       lingerMs: o.reactorLingerMicros / 1000,
     };
     this.reactor = new ReactorThread(init);
@@ -116,7 +128,8 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   turn(): number {
     if (this.shut) return 0;
     if (this.failure === null && this.reactor.started && (this.reactor.exited || this.reactor.startupRemaining() === 0)) this.reactorDied();
-    const dispatched = this.completions.pending > 0 ? this.completions.drain(this.options.maxIoEventsPerTick, this) : 0;
+    let dispatched = this.completions.pending > 0 ? this.completions.drain(this.options.maxIoEventsPerTick, this) : 0;
+    if (this.polled.length > 0) dispatched += this.pollReadsNow();
     // The reactor waits for completion space: ring it so it posts the rest.
     if (this.completions.takeProducerWaiting()) this.reactor.ring();
     if (this.commands.hasQueued) {
@@ -139,6 +152,8 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   parkTimeout(): number {
     if (this.shut || this.failure !== null) return Infinity;
     if (this.completions.pending > 0) return 0;
+    // About to park: the reactor waits for the sockets that were being retried.
+    if (this.polled.length > 0) this.handReadsToReactor();
     if (!this.reactor.started || !this.hasPendingWork()) return Infinity;
     if (this.reactor.exited) return 0;
     const startup = this.reactor.startupRemaining();
@@ -157,6 +172,7 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
    * backing off after spins that found nothing (see `SpinBackoff`).
    */
   onIdle(): boolean {
+    if (this.polled.length > 0) this.handReadsToReactor();
     const spinMs = this.options.idleSpinMicros / 1000;
     if (spinMs === 0 || this.shut || (this.requests.size === 0 && this.interests === 0) || !this.spin.shouldSpin()) return false;
     const spinUntil = performance.now() + spinMs;
@@ -296,14 +312,72 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   }
 
   /**
-   * True while this thread may write to sockets' fds directly (see `io/socket-table.ts`): the
+   * True while this thread may read and write sockets' fds directly (see `io/socket-table.ts`): the
    * driver runs and its reactor thread is alive. A reactor that exits normally closes every slot
    * first; one stopped from outside (terminated, out of memory) closes its sockets without running
    * any code, so this asks Node whether the thread still runs ({@link ReactorThread.probe}: once the
    * thread is stopping, the answer is no, before its handles are closed). @internal
    */
-  directWritesAllowed(): boolean {
+  directIoAllowed(): boolean {
     return !this.shut && this.failure === null && !this.reactor.probe();
+  }
+
+  /**
+   * `stream` has a waiting reader and nothing to read: retry its socket at the next turns (data
+   * sent by a task of this thread arrives without the reactor), until the runtime is about to
+   * park or {@link READ_POLL_MS} passed; then the reactor waits for it. @internal
+   */
+  pollReads(stream: TcpStream): void {
+    if (stream.readMode !== READ_DIRECT) return;
+    stream.readMode = READ_POLLED;
+    stream.polledSince = performance.now();
+    this.polled.push(stream);
+  }
+
+  /** Retries the polled streams' sockets; returns how many delivered something. */
+  private pollReadsNow(): number {
+    const polled = this.polled;
+    const now = performance.now();
+    let delivered = 0;
+    let kept = 0;
+    for (let i = 0; i < polled.length; i++) {
+      const stream = polled[i]!;
+      if (stream.closed || stream.readMode !== READ_POLLED) continue;
+      if (stream.readers.size === 0) {
+        // Its reader was aborted: nobody waits.
+        stream.readMode = READ_DIRECT;
+        continue;
+      }
+      // Nothing was written from this thread since the socket was found empty: do not retry.
+      if (stream.emptyAt !== this.directWriteBytes && stream.pollDirect()) {
+        stream.readMode = READ_DIRECT;
+        delivered++;
+        continue;
+      }
+      if (now - stream.polledSince >= READ_POLL_MS) {
+        this.readByReactor(stream);
+        continue;
+      }
+      polled[kept++] = stream;
+    }
+    polled.length = kept;
+    return delivered;
+  }
+
+  /** The runtime is about to wait: the reactor reads the polled streams' sockets for their readers. */
+  private handReadsToReactor(): void {
+    const polled = this.polled;
+    this.polled = [];
+    for (const stream of polled) {
+      if (stream.closed || stream.readMode !== READ_POLLED) continue;
+      if (stream.readers.size === 0) stream.readMode = READ_DIRECT;
+      else this.readByReactor(stream);
+    }
+  }
+
+  private readByReactor(stream: TcpStream): void {
+    stream.readMode = READ_BY_REACTOR;
+    this.command(Cmd.TcpReadOnce, stream.rid);
   }
 
   /** Interests were registered (+) or released (-). @internal */

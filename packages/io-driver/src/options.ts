@@ -24,6 +24,14 @@ export interface IoDriverOptions {
   /** How long shutdown waits for the reactor thread to close every socket and file. Default 2000 ms. */
   readonly shutdownTimeoutMs?: number;
   /**
+   * TCP streams read and write their sockets straight from the runtime thread (non-blocking
+   * `read` / `write` on the file descriptor) while they can, and involve the reactor thread only
+   * to wait for a socket to become readable or writable. `false` sends every read and write
+   * through the reactor (it then reads each socket eagerly, up to `readHighWaterMark`). Default
+   * true.
+   */
+  readonly directSocketIo?: boolean;
+  /**
    * When the runtime is about to park while IO is in flight, it first watches the completion
    * ring for this many microseconds: a loopback reply often arrives sooner than a park and
    * wake-up would take. Bounded per idle period, and only while IO is pending, so an idle runtime
@@ -55,6 +63,7 @@ export const DEFAULT_OPTIONS: ResolvedIoDriverOptions = Object.freeze({
   shutdownTimeoutMs: 2000,
   idleSpinMicros: 100,
   reactorLingerMicros: 100,
+  directSocketIo: true,
 });
 
 function integer(name: keyof IoDriverOptions, value: unknown, min: number, max: number, fallback: number): number {
@@ -62,6 +71,12 @@ function integer(name: keyof IoDriverOptions, value: unknown, min: number, max: 
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new ArgumentRangeError(`ioDriver: ${name} must be an integer from ${min} to ${max}, got ${show(value)}`);
   }
+  return value;
+}
+
+function flag(name: keyof IoDriverOptions, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`ioDriver: ${name} must be a boolean, got ${show(value)}`);
   return value;
 }
 
@@ -83,5 +98,6 @@ export function resolveOptions(options: IoDriverOptions | undefined): ResolvedIo
     shutdownTimeoutMs: integer('shutdownTimeoutMs', o.shutdownTimeoutMs, 0, 60_000, d.shutdownTimeoutMs),
     idleSpinMicros: integer('idleSpinMicros', o.idleSpinMicros, 0, 10_000, d.idleSpinMicros),
     reactorLingerMicros: integer('reactorLingerMicros', o.reactorLingerMicros, 0, 10_000, d.reactorLingerMicros),
+    directSocketIo: flag('directSocketIo', o.directSocketIo, d.directSocketIo),
   };
 }

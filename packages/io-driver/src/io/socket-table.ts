@@ -1,8 +1,8 @@
 /**
- * The socket table: shared memory through which the runtime thread writes to a connected TCP
- * socket's file descriptor itself (`fs.writeSync` on the non-blocking socket, as Tokio's tasks
- * write to their sockets), instead of sending the bytes to the reactor thread and waiting for its
- * completion. On loopback that removes a thread crossing, two copies and two wake-ups per write.
+ * The socket table: shared memory through which the runtime thread reads from and writes to a
+ * connected TCP socket's file descriptor itself (`fs.readSync` / `fs.writeSync` on the non-blocking
+ * socket, as Tokio's tasks do), instead of going through the reactor thread and waiting for its
+ * completion. On loopback that removes thread crossings, copies and wake-ups.
  *
  * One table per driver, `SOCKET_SLOTS` slots, each two Int32s:
  *
@@ -127,6 +127,17 @@ export class RuntimeSocketTable {
   lock(slot: number): number {
     const words = this.words;
     if (Atomics.load(words, SOCKET_SLOTS + slot) !== 0) return -1;
+    const fd = Atomics.load(words, slot);
+    if (fd < 0 || Atomics.compareExchange(words, slot, fd, FD_BUSY) !== fd) return -1;
+    return fd;
+  }
+
+  /**
+   * Reserves the slot's fd for a read (whatever writes are in flight): returns it (the slot is
+   * then {@link FD_BUSY} until {@link RuntimeSocketTable.unlock}), or -1 if it was closed.
+   */
+  lockForRead(slot: number): number {
+    const words = this.words;
     const fd = Atomics.load(words, slot);
     if (fd < 0 || Atomics.compareExchange(words, slot, fd, FD_BUSY) !== fd) return -1;
     return fd;

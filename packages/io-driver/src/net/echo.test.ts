@@ -62,8 +62,19 @@ describe('TCP echo', () => {
     expect(metrics.waitingInterests).toBe(0);
   });
 
-  it('exchanges 4 MiB byte-exact through tiny rings (queued commands and completions, parts)', () => {
+  it('exchanges 10 MiB byte-exact with every read and write through the reactor (directSocketIo: false)', () => {
+    rt = ioRuntime({ directSocketIo: false });
+    const payload = randomBytes(10 * MiB);
+    const { received, filled, metrics } = rt.blockOn(roundTrip, payload);
+    expect(filled).toBe(payload.length);
+    expect(sameBytes(received, payload)).toBe(true);
+    expect(metrics.directWriteBytes).toBe(0);
+    expect(metrics.pendingRequests).toBe(0);
+  });
+
+  it.each([true, false])('exchanges 4 MiB byte-exact through tiny rings (queued commands and completions, parts; directSocketIo: %s)', (directSocketIo) => {
     rt = ioRuntime({
+      directSocketIo,
       commandRingSize: 16,
       completionRingSize: 16,
       commandArenaBytes: 16 * 1024,

@@ -30,7 +30,14 @@ export class ReadFuture extends FutureBase<Uint8Array | null, 'io'> implements I
     }
     if (stream.error !== null) throw stream.error;
     if (stream.eof) return null;
+    // Straight from the socket, if this thread reads it and something is there.
+    const direct = stream.readDirectChunk(this.max);
+    if (direct !== undefined) {
+      if (this.waker !== null) stream.readers.unregister(this);
+      return direct;
+    }
     stream.readers.register(this, cx.waker, 'TcpStream.read');
+    stream.waitReadable();
     return PENDING;
   }
 
@@ -90,6 +97,15 @@ export class ReadExactFuture extends FutureBase<Uint8Array, 'io'> implements Int
       this.done();
       return this.out!;
     }
+    if (stream.buffered === 0 && stream.error === null && !stream.eof) {
+      // Straight from the socket into the result, if this thread reads it and something is there.
+      this.out ??= uninitialized(n);
+      while (this.fillDirect() > 0 && this.filled < n);
+      if (this.filled === n) {
+        this.done();
+        return this.out;
+      }
+    }
     if (stream.error !== null) throw stream.error;
     if (stream.eof) {
       throw new IoError(`TcpStream.readExact: the stream ended after ${this.filled} of ${n} bytes`, { code: 'E_UNEXPECTED_EOF', syscall: 'read' });
@@ -97,6 +113,7 @@ export class ReadExactFuture extends FutureBase<Uint8Array, 'io'> implements Int
     this.out ??= uninitialized(n);
     stream.readers.register(this, cx.waker, 'TcpStream.readExact');
     stream.sink ??= this;
+    stream.waitReadable();
     return PENDING;
   }
 
@@ -112,6 +129,18 @@ export class ReadExactFuture extends FutureBase<Uint8Array, 'io'> implements Int
     copyInto(this.out!, this.filled, take === bytes.length ? bytes : bytes.subarray(0, take));
     this.filled += take;
     return take;
+  }
+
+  /**
+   * Reads straight from the socket into the result (see `TcpStream.readDirect`); returns what
+   * that returned. Throws the connection's error.
+   *
+   * @internal
+   */
+  fillDirect(): number {
+    const got = this.stream.readDirect(this.out!, this.filled, this.n - this.filled);
+    if (got > 0) this.filled += got;
+    return got;
   }
 
   /** True once it has all its bytes. @internal */

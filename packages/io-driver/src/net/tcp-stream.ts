@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { RuntimeShutdownError } from '@tide/core';
 import { checkAddr, type SocketAddrInfo, type ToSocketAddr } from '../address.js';
 import { currentIoDriver, type IoDriver } from '../driver.js';
@@ -6,6 +7,8 @@ import { Completed } from '../io/completed.js';
 import { InterestSet } from '../io/interest.js';
 import type { IoResource } from '../io/resource.js';
 import { decodeJson } from '../ring/codec.js';
+import { toErrorWire } from '../reactor/error-wire.js';
+import { NOT_DIRECT, READ_BY_REACTOR, READ_DIRECT, WOULD_BLOCK } from '../io/read-mode.js';
 import { Cmd, Cpl, type ErrorWire, type StreamAddrs } from '../reactor/protocol.js';
 import { checkBytes, checkLength, checkConstructed } from './checks.js';
 import { ConnectFuture } from './connect-future.js';
@@ -22,8 +25,13 @@ export interface ConnectOptions {
 /** The largest number of bytes one `read()` returns when no maximum is given. */
 const DEFAULT_READ_MAX = 64 * 1024;
 
+/** The most bytes one direct read of a socket takes into the receive slabs. */
+const READ_CHUNK_MAX = 64 * 1024;
+
 const EMPTY: Uint8Array[] = [];
 const EMPTY_BYTES = new Uint8Array(0);
+
+
 
 /**
  * A TCP connection, from {@link TcpStream.connect} or `TcpListener.accept()`. Every operation is a
@@ -36,9 +44,12 @@ const EMPTY_BYTES = new Uint8Array(0);
  * stream.close();
  * ```
  *
- * Bytes are read by the reactor as they arrive (up to the driver's read high-water mark, beyond
- * which the socket is paused until the task reads) and buffered here; `read()` takes from that
- * buffer. Writes complete when the kernel accepted the bytes. Close a stream when done with it
+ * Reads and writes go straight to the socket from the runtime thread while they can (see the
+ * driver's `directSocketIo` option); the reactor thread waits for the socket when a read finds
+ * nothing (it reads one chunk for the reader, buffered here) and takes the rest of a write the
+ * kernel did not accept at once. Unread bytes stay in the kernel. Writes complete when the kernel
+ * accepted the bytes. (With `directSocketIo: false` the reactor reads every socket as bytes
+ * arrive, up to the driver's read high-water mark, and they are buffered here.) Close a stream when done with it
  * (`close()`, or `using stream = …`): JavaScript has no destructor that would do it for you.
  */
 export class TcpStream implements IoResource, Disposable {
@@ -71,6 +82,21 @@ export class TcpStream implements IoResource, Disposable {
    * from this thread while they can (see `io/socket-table.ts`); -1 if it has none.
    */
   readonly slot: number;
+
+  /**
+   * @internal Who reads the socket (streams with a slot): {@link READ_DIRECT},
+   * {@link READ_POLLED} or {@link READ_BY_REACTOR}. Streams without one are read by the reactor,
+   * eagerly.
+   */
+  readMode = READ_DIRECT;
+  /** @internal When the stream became `READ_POLLED` (ms, `performance.now()`). */
+  polledSince = 0;
+  /**
+   * @internal The driver's `directWriteBytes` when a direct read last found the socket empty:
+   * retrying is pointless until this thread wrote to a socket again (data from elsewhere comes
+   * through the reactor once the runtime parks).
+   */
+  emptyAt = -1;
 
   /** @internal Streams are created by `connect` and `accept`. */
   constructor(driver: IoDriver, rid: number, addrs: StreamAddrs, slot = -1) {
@@ -251,8 +277,105 @@ export class TcpStream implements IoResource, Disposable {
     }
   }
 
+  /**
+   * Reads straight from the socket into `target[offset, offset + max)` on this thread: returns the
+   * bytes read (> 0), 0 at the end of the stream (then `eof` is set), {@link WOULD_BLOCK} if there
+   * is nothing to read now, or {@link NOT_DIRECT} if this thread cannot read the socket itself
+   * (no slot, the reactor reads it now, closed in the reactor). A connection error is kept as
+   * `error` and thrown.
+   *
+   * @internal
+   */
+  readDirect(target: Uint8Array, offset: number, max: number): number {
+    const slot = this.slot;
+    if (slot === -1 || this.readMode === READ_BY_REACTOR || this.buffered > 0 || !this.driver.directIoAllowed()) return NOT_DIRECT;
+    const sockets = this.driver.sockets;
+    const fd = sockets.lockForRead(slot);
+    if (fd === -1) return NOT_DIRECT;
+    let n: number;
+    // An empty socket makes readSync throw EAGAIN, and capturing that error's stack costs more
+    // than the read itself: the error is never shown (a connection error becomes an IoError).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      n = readSync(fd, target, offset, max, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
+        this.emptyAt = this.driver.directWriteBytes;
+        return WOULD_BLOCK;
+      }
+      Error.stackTraceLimit = stackTraceLimit;
+      this.error ??= IoError.fromWire(toErrorWire(error));
+      throw this.error;
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+      sockets.unlock(slot, fd);
+    }
+    this.readMode = READ_DIRECT;
+    if (n === 0) this.eof = true;
+    return n;
+  }
+
+  /**
+   * `read(max)` straight from the socket: the bytes (in the driver's receive slabs), null at the
+   * end of the stream, or undefined if that is not possible now (see {@link TcpStream.readDirect}).
+   *
+   * @internal
+   */
+  readDirectChunk(max: number): Uint8Array | null | undefined {
+    let result = NOT_DIRECT;
+    const chunk = this.driver.receiveSlabs.fillWith(Math.min(max, READ_CHUNK_MAX), (target, offset, room) => (result = this.readDirect(target, offset, room)));
+    if (chunk !== null) return chunk;
+    return result === 0 ? null : undefined;
+  }
+
+  /**
+   * A reader registered and must wait: read by polling the socket at the driver's turns, or by
+   * the reactor (no slot: it always reads; closed in the reactor: ask it, it answers).
+   *
+   * @internal
+   */
+  waitReadable(): void {
+    if (this.slot === -1 || this.readMode !== READ_DIRECT) return;
+    this.driver.pollReads(this);
+  }
+
+  /**
+   * The driver's turn: read the socket for the waiting reader, if something arrived. True if it
+   * delivered bytes, the end of the stream or an error (the readers were woken).
+   *
+   * @internal
+   */
+  pollDirect(): boolean {
+    if (this.readers.size === 0) return false;
+    let n: number;
+    try {
+      const sink = this.sink;
+      if (sink !== null && this.buffered === 0) {
+        n = sink.fillDirect();
+        if (n > 0 && sink.full) this.sink = null;
+      } else {
+        let result = NOT_DIRECT;
+        const chunk = this.driver.receiveSlabs.fillWith(READ_CHUNK_MAX, (target, offset, room) => (result = this.readDirect(target, offset, room)));
+        if (chunk !== null) {
+          this.enqueue(chunk);
+          this.buffered += chunk.length;
+        }
+        n = result;
+      }
+    } catch {
+      n = 0; // the error is kept in `error`
+    }
+    if (n === WOULD_BLOCK || n === NOT_DIRECT) return false;
+    this.readers.wakeAll();
+    return true;
+  }
+
   /** The task consumed `bytes`: tell the reactor, which may read more (a paused socket resumes). */
   private consumed(bytes: number): void {
+    // Read directly (or by the reactor on demand): the reactor holds nothing back to resume.
+    if (this.slot !== -1) return;
     this.unacked += bytes;
     if (this.unacked >= this.ackThreshold || (this.buffered === 0 && this.eof && this.unacked > 0)) {
       this.driver.command(Cmd.Consumed, this.rid, this.unacked);
@@ -261,10 +384,12 @@ export class TcpStream implements IoResource, Disposable {
   }
 
   /** @internal */
-  onEvent(op: number, _a: number, _b: number, data: Uint8Array | null): void {
+  onEvent(op: number, a: number, _b: number, data: Uint8Array | null): void {
     if (this.closed) return;
     switch (op) {
       case Cpl.Data: {
+        // The reactor read one chunk for a waiting reader and stopped: this thread reads again.
+        if (a === 1) this.readMode = READ_DIRECT;
         if (data === null) return;
         let rest = data;
         const sink = this.sink;

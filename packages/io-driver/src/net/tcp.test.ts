@@ -1,7 +1,7 @@
 import { DriverDisabledError, DriverNotDrivenError, Elapsed, JoinError, NoRuntimeError, RuntimeShutdownError, spawn, yieldNow } from '@tide/core';
 import { CurrentThreadRuntime } from '@tide/current-thread';
 import { IoError, TcpListener, TcpStream, currentIoDriver, ioDriver } from '@tide/io-driver';
-import { timeDriver, timeout } from '@tide/time-driver';
+import { sleep, timeDriver, timeout } from '@tide/time-driver';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { READ_CHUNK_BYTES } from '../reactor/protocol.js';
@@ -300,7 +300,8 @@ describe('TcpListener and TcpStream', () => {
         return yield* catching(sender.writeAll(new Uint8Array(64 * 1024 * 1024)));
       });
       const driver = currentIoDriver();
-      yield* waitUntil(() => driver.metrics().pausedSockets > 0);
+      // The kernel's buffers are full: the rest waits in the reactor for the receiver.
+      yield* waitUntil(() => driver.metrics().inFlightWriteBytes > 0);
       sender.close();
       const error = yield* writer;
       receiver.close();
@@ -328,7 +329,7 @@ describe('TcpListener and TcpStream', () => {
         yield* sender.writeAll(payload);
       });
       // The kernel's buffers fill up; the rest goes through the reactor, which is still writing it.
-      yield* waitUntil(() => driver.metrics().inFlightWriteBytes > 0 && driver.metrics().pausedSockets > 0);
+      yield* waitUntil(() => driver.metrics().inFlightWriteBytes > 0);
       writer.abort();
       const aborted = yield* catching(writer);
       // Sent while the aborted writer's bytes are still being written: must come after them.
@@ -380,10 +381,56 @@ describe('TcpListener and TcpStream', () => {
     }
   });
 
-  it('keeps reactor memory bounded when a peer sends 50 MiB to a task that does not read (backpressure)', () => {
+  it('leaves unread bytes in the kernel when a peer sends 50 MiB to a task that does not read (backpressure, direct socket IO)', () => {
+    const writeHighWaterMark = 1024 * 1024;
+    rt = ioRuntime({ writeHighWaterMark });
+    const total = 50 * 1024 * 1024;
+    const outcome = rt.blockOn(function* () {
+      const driver = currentIoDriver();
+      const listener = yield* bindLocal();
+      const sender = yield* TcpStream.connect(listener.localAddr());
+      const receiver = yield* listener.accept();
+      const payload = randomBytes(total);
+      const writer = spawn(function* () {
+        yield* sender.writeAll(payload);
+        yield* sender.shutdown();
+      });
+      // The sender runs ahead until the kernel's buffers are full and the rest waits in the reactor.
+      yield* waitUntil(() => driver.metrics().inFlightWriteBytes > 0);
+      yield* sleep(50);
+      const stalled = driver.metrics();
+      const received = new Uint8Array(total);
+      let filled = 0;
+      let maxSocketWrite = 0;
+      for (;;) {
+        const chunk = yield* receiver.read();
+        if (chunk === null) break;
+        received.set(chunk, filled);
+        filled += chunk.length;
+        maxSocketWrite = Math.max(maxSocketWrite, driver.metrics().socketWriteBytes);
+      }
+      yield* writer;
+      const afterRead = driver.metrics();
+      sender.close();
+      receiver.close();
+      listener.close();
+      return { stalled, filled, same: sameBytes(received, payload), maxSocketWrite, afterRead };
+    });
+    // Nobody read: the bytes stayed in the kernel (whose window closed), not in the reactor.
+    expect(outcome.stalled.bufferedReadBytes).toBe(0);
+    expect(outcome.stalled.inFlightWriteBytes).toBeLessThanOrEqual(writeHighWaterMark);
+    expect(outcome.filled).toBe(total);
+    expect(outcome.same).toBe(true);
+    // The reactor read at most one chunk at a time for the reader, never ahead of it.
+    expect(outcome.afterRead.peakBufferedReadBytes).toBeLessThanOrEqual(READ_CHUNK_BYTES);
+    expect(outcome.maxSocketWrite).toBeLessThanOrEqual(writeHighWaterMark);
+    expect(outcome.afterRead.directWriteBytes).toBeGreaterThan(0);
+  });
+
+  it('keeps reactor memory bounded when a peer sends 50 MiB to a task that does not read (backpressure, all IO through the reactor)', () => {
     const readHighWaterMark = 1024 * 1024;
     const writeHighWaterMark = 1024 * 1024;
-    rt = ioRuntime({ readHighWaterMark, writeHighWaterMark });
+    rt = ioRuntime({ readHighWaterMark, writeHighWaterMark, directSocketIo: false });
     const total = 50 * 1024 * 1024;
     const outcome = rt.blockOn(function* () {
       const driver = currentIoDriver();
@@ -508,7 +555,9 @@ describe('bad input and misuse fail at the call', () => {
     expect(() => ioDriver({ maxIoEventsPerTick: 0 })).toThrow(RangeError);
     expect(() => ioDriver({ commandArenaBytes: 10 })).toThrow(RangeError);
     expect(() => ioDriver({ readHighWaterMark: 1.5 })).toThrow(RangeError);
+    expect(() => ioDriver({ directSocketIo: 'yes' as unknown as boolean })).toThrow(TypeError);
     expect(ioDriver({ maxIoEventsPerTick: 16 }).name).toBe('io');
+    expect(ioDriver({ directSocketIo: false }).name).toBe('io');
   });
 });
 

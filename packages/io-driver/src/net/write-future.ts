@@ -53,7 +53,7 @@ export class WriteFuture<T extends number | void> extends FutureBase<T, 'io'> im
       throw this.error;
     }
     if (this.submitted === 0) driver.checkRuntime(this.all ? 'TcpStream.writeAll' : 'TcpStream.write');
-    if (this.submitted === this.acked && stream.slot !== -1 && driver.directWritesAllowed()) {
+    if (this.submitted === this.acked && stream.slot !== -1 && driver.directIoAllowed()) {
       const error = this.writeDirect(stream.slot);
       if (error !== null) throw (this.error = error);
       if (this.acked === this.limit) return (this.all ? undefined : this.limit) as T;

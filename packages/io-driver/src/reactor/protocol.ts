@@ -38,6 +38,13 @@ export const Cmd = {
   Consumed: 6,
   /** Nagle off (a = 1) or on (a = 0): rid. No completion. */
   TcpNoDelay: 7,
+  /**
+   * Read for the runtime: rid. A connection with a socket-table slot is not read by the reactor on
+   * its own (the runtime reads its fd directly); this makes the reactor read it until the first
+   * chunk (posted as `Data` with a = 1), the end of the stream or an error, then stop again. No
+   * completion.
+   */
+  TcpReadOnce: 8,
   /** Bind a UDP socket: rid, req; data = JSON {@link BindRequest}. Completes with `Done` (data = JSON address). */
   UdpBind: 10,
   /** Send a datagram: rid, req, a = payload length, b = port; data = payload then host (UTF-8). Completes with `Done` (a = bytes). */
@@ -71,7 +78,10 @@ export const Cpl = {
   Done: 101,
   /** Request req failed; data = JSON {@link ErrorWire}. */
   Failed: 102,
-  /** Bytes arrived on stream rid; data = the bytes. */
+  /**
+   * Bytes arrived on stream rid; data = the bytes. a = 1 after a `TcpReadOnce`: the reactor stopped
+   * reading, the runtime reads the socket directly again.
+   */
   Data: 110,
   /** The peer of stream rid half-closed (end of stream). */
   Eof: 111,
@@ -160,6 +170,8 @@ export interface ReactorInit {
   readonly readHighWaterMark: number;
   /** Commands handled before the reactor lets socket events run. */
   readonly commandBatch: number;
+  /** Give connections socket-table slots (the runtime reads and writes their fds directly). */
+  readonly directSocketIo: boolean;
   /** How long the reactor stays awake after handling commands before it sleeps on the doorbell. */
   readonly lingerMs: number;
 }

@@ -47,6 +47,8 @@ export class Reactor implements MessageHandler {
   readonly sockets: ReactorSocketTable;
   /** Unread bytes per socket at which it is paused. */
   readonly readHighWaterMark: number;
+  /** Connections get socket-table slots (see `io/socket-table.ts`). */
+  readonly directSocketIo: boolean;
   private readonly commandBatch: number;
   private readonly lingerMs: number;
   private nextAcceptedRid = -1;
@@ -68,6 +70,7 @@ export class Reactor implements MessageHandler {
     this.parker = new Int32Array(init.parker);
     this.sockets = new ReactorSocketTable(init.sockets);
     this.readHighWaterMark = init.readHighWaterMark;
+    this.directSocketIo = init.directSocketIo;
     this.commandBatch = init.commandBatch;
     this.lingerMs = init.lingerMs;
     this.files = new FileOps(this);
@@ -126,6 +129,11 @@ export class Reactor implements MessageHandler {
           const conn = this.resources.get(rid);
           if (conn instanceof TcpConnection) conn.write(req, data);
           else this.failClosed(req, 'write');
+          return;
+        }
+        case Cmd.TcpReadOnce: {
+          const conn = this.resources.get(rid);
+          if (conn instanceof TcpConnection) conn.readOnce();
           return;
         }
         case Cmd.Consumed:
@@ -220,10 +228,13 @@ export class Reactor implements MessageHandler {
     this.post(op, rid, 0, a, b, 0, data);
   }
 
-  /** Posts bytes read into {@link Reactor.readBuffer} (copied now if they cannot be posted at once). */
-  dataEvent(rid: number, chunk: Uint8Array): void {
+  /**
+   * Posts bytes read into {@link Reactor.readBuffer} (copied now if they cannot be posted at once);
+   * `handOff`: the reactor stopped reading the socket, the runtime reads it directly again.
+   */
+  dataEvent(rid: number, chunk: Uint8Array, handOff = false): void {
     if (this.stopping) return;
-    this.completions.send(Cpl.Data, rid, 0, 0, 0, 0, 0, chunk, true);
+    this.completions.send(Cpl.Data, rid, 0, handOff ? 1 : 0, 0, 0, 0, chunk, true);
     this.scheduleUnpark();
   }
 

@@ -12,9 +12,12 @@ export function addrOf(host: string | undefined, port: number | undefined, famil
 
 /** The parts of Node's socket internals that direct writes rely on. */
 interface SocketFdInternals {
-  _handle?: { fd?: unknown } | null;
+  _handle?: { fd?: unknown; reading?: boolean; readStart?: unknown; readStop?: unknown } | null;
   _destroy?: unknown;
 }
+
+/** Starts (`true`) or stops the native reads of a socket whose reading the reactor controls. */
+type ReadSwitch = (on: boolean) => void;
 
 /** Both ends of a connected socket. */
 export function addrsOf(socket: net.Socket): StreamAddrs {
@@ -52,8 +55,17 @@ export class TcpConnection implements ReactorResource {
   private paused = false;
   private closed = false;
   private connectReq = 0;
-  /** The connection's socket-table slot (the runtime writes to its fd directly), or -1. */
+  /** The connection's socket-table slot (the runtime reads and writes its fd directly), or -1. */
   private slot = -1;
+  /**
+   * True once the connection has a slot: the reactor does not read the socket on its own (the
+   * runtime does), only after a `TcpReadOnce`, until the first chunk.
+   */
+  private onDemand = false;
+  /** Starts or stops the socket's reads (on-demand connections). */
+  private switchReads: ReadSwitch | null = null;
+  /** True while an on-demand connection reads for the runtime. */
+  private readingOnce = false;
 
   /**
    * @param reactor - the reactor.
@@ -87,24 +99,57 @@ export class TcpConnection implements ReactorResource {
     socket.once('connect', () => {
       const pending = conn.connectReq;
       conn.connectReq = 0;
-      if (pending !== 0 && !conn.closed) reactor.done(pending, conn.publishFd(), 0, 0, encodeJson(addrsOf(socket)));
+      if (pending !== 0 && !conn.closed) reactor.done(pending, conn.publishFd(true), 0, 0, encodeJson(addrsOf(socket)));
     });
     return conn;
   }
 
   /**
-   * Publishes the connected socket's fd in a socket-table slot, so the runtime thread can write
-   * to it directly, and returns the slot (-1 if there is none: no fd on this platform, a full
-   * table, or Node internals that do not look as expected — then every write goes through here).
-   * The slot is closed before Node closes the fd, whatever closes it (see `io/socket-table.ts`).
+   * Publishes the connected socket's fd in a socket-table slot, so the runtime thread can read and
+   * write it directly, and returns the slot (-1 if there is none: direct socket IO is off, no fd on
+   * this platform, a full table, a socket that does not read through `onread`, or Node internals
+   * that do not look as expected — then every read and write goes through here). The slot is
+   * closed before Node closes the fd, whatever closes it (see `io/socket-table.ts`).
+   *
+   * From then on the reactor never reads the socket on its own: the runtime reads the fd, and two
+   * readers of one socket could deliver its bytes out of order. Node would start reading by itself
+   * (after connecting, or when the stream resumes), so the handle's `readStart` is replaced by one
+   * that starts only while the runtime asked for a read ({@link TcpConnection.readOnce}).
+   *
+   * @param viaOnread - the socket reads through `onread` (every chunk comes to {@link TcpConnection.onChunk}).
    */
-  publishFd(): number {
+  publishFd(viaOnread: boolean): number {
     const internals = this.socket as unknown as SocketFdInternals;
-    const fd = internals._handle?.fd;
+    const handle = internals._handle;
+    const fd = handle?.fd;
     const destroy = internals._destroy;
-    if (this.slot !== -1 || this.closed || typeof fd !== 'number' || typeof destroy !== 'function') return this.slot;
+    const readStart = handle?.readStart;
+    const readStop = handle?.readStop;
+    if (
+      this.slot !== -1 ||
+      this.closed ||
+      !viaOnread ||
+      !this.reactor.directSocketIo ||
+      handle == null ||
+      typeof fd !== 'number' ||
+      typeof destroy !== 'function' ||
+      typeof readStart !== 'function' ||
+      typeof readStop !== 'function'
+    ) {
+      return this.slot;
+    }
     this.slot = this.reactor.sockets.allocate(fd);
     if (this.slot === -1) return -1;
+    this.onDemand = true;
+    handle.readStart = (): number => (this.readingOnce ? (readStart as () => number).call(handle) : 0);
+    this.switchReads = (on: boolean): void => {
+      this.readingOnce = on;
+      handle.reading = on;
+      if (on) (readStart as () => number).call(handle);
+      else (readStop as () => number).call(handle);
+    };
+    // It may have started reading already (an accepted socket starts when it is created).
+    this.switchReads(false);
     // Node closes the fd in `_destroy` (a reset, both directions ended, `destroy()`): the runtime
     // must stop using it first.
     internals._destroy = (...args: unknown[]): unknown => {
@@ -112,6 +157,20 @@ export class TcpConnection implements ReactorResource {
       return (destroy as (...a: unknown[]) => unknown).apply(this.socket, args);
     };
     return this.slot;
+  }
+
+  /**
+   * The runtime found nothing to read and waits: read until the first chunk (or the end of the
+   * stream, or an error), post it and stop reading again.
+   */
+  readOnce(): void {
+    if (!this.onDemand || this.closed || this.readingOnce) return;
+    if (this.socket.destroyed) {
+      // Nothing more will arrive (the error, if any, was posted when it happened).
+      this.reactor.event(Cpl.Eof, this.rid);
+      return;
+    }
+    this.switchReads!(true);
   }
 
   /** Writes bytes; `req` completes once the kernel took them. */
@@ -171,6 +230,7 @@ export class TcpConnection implements ReactorResource {
 
   /** The runtime consumed `bytes`: resume reading below the high-water mark. */
   consumed(bytes: number): void {
+    if (this.onDemand) return;
     this.outstanding -= bytes;
     this.reactor.addBufferedRead(-bytes);
     if (this.paused && this.outstanding < this.reactor.readHighWaterMark) {
@@ -207,6 +267,12 @@ export class TcpConnection implements ReactorResource {
   /** Bytes read into the shared read buffer: post them (copied before the next read). */
   onChunk(chunk: Uint8Array): void {
     if (this.closed) return;
+    if (this.onDemand) {
+      // One chunk per TcpReadOnce: the runtime reads the rest directly.
+      this.switchReads!(false);
+      this.reactor.dataEvent(this.rid, chunk, true);
+      return;
+    }
     const length = chunk.length;
     this.outstanding += length;
     this.reactor.addBufferedRead(length);

@@ -66,10 +66,10 @@ export class TcpServer implements ReactorResource {
       let slot = -1;
       const accepted = reactor.addAccepted((id) => {
         conn = new TcpConnection(reactor, id, reading);
-        slot = conn.publishFd();
+        slot = conn.publishFd(reading !== socket);
         return conn;
       });
-      if (reading === socket) socket.resume();
+      if (reading === socket && slot === -1) socket.resume();
       reactor.event(Cpl.Connection, rid, accepted, slot, encodeJson(addrs));
     });
     server.on('error', (error) => {
