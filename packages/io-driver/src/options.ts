@@ -16,7 +16,8 @@ export interface IoDriverOptions {
   /**
    * Bytes a socket may have delivered and not yet read by its task before the reactor pauses it
    * (the kernel then closes its receive window and the peer slows down). For a UDP socket,
-   * datagrams beyond it are dropped. Default 1 MiB.
+   * datagrams beyond it are dropped. TCP streams that read their sockets directly (see
+   * `directSocketIo`) leave unread bytes in the kernel and never come near it. Default 1 MiB.
    */
   readonly readHighWaterMark?: number;
   /** Bytes one `write` / `writeAll` keeps in flight to the kernel at most. Default 1 MiB. */
