@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { CurrentThreadRuntime } from '@tide/current-thread';
 import {
   DriverAlreadyEnabledError,
+  DriverNotDrivenError,
   InvalidTaskError,
   JoinError,
   NestedBlockOnError,
@@ -115,6 +116,17 @@ describe('calls a runtime refuses', () => {
   afterAll(() => {
     ct.shutdownTimeout(1_000);
     rt.shutdownTimeout(5_000);
+  });
+
+  it("a timer on the owner thread (inside the runtime's context, outside any task): DriverNotDrivenError saying to spawn it", () => {
+    const guard = rt.handle().enter();
+    try {
+      const timer = () => time.sleep(10);
+      expect(timer).toThrow(DriverNotDrivenError);
+      expect(timer).toThrow(/'time' driver, but a multi-thread runtime turns its drivers on its worker threads/);
+    } finally {
+      guard[Symbol.dispose]();
+    }
   });
 
   it('spawn / blockOn / spawnBlocking of something that is not a TaskRef: InvalidTaskError; of a closure: NotSendableError', () => {

@@ -211,7 +211,13 @@ export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHo
   /** Drivers turn on the workers, not on this thread: futures that need one run inside tasks. */
   driver(name: string, enableHint?: string): Driver {
     if (this.isShutdown) throw new RuntimeShutdownError(`the '${name}' driver`);
-    if (this.driverNames.includes(name)) throw new DriverNotDrivenError([name]);
+    if (this.driverNames.includes(name)) {
+      throw new DriverNotDrivenError(
+        [name],
+        'a multi-thread runtime turns its drivers on its worker threads, not on this one: use it inside a task ' +
+          'spawned onto the runtime (rt.spawn(taskRef, ...args)).',
+      );
+    }
     throw new DriverDisabledError(name, enableHint);
   }
 

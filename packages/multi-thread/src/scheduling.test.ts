@@ -114,6 +114,25 @@ describe('metrics while workers are held', () => {
   });
 });
 
+describe('metrics of a worker that never goes idle', () => {
+  it('busyMs grows while the worker stays busy, not only when it parks', async () => {
+    const rt = MultiThreadRuntime.builder().workerThreads(1).build();
+    const g = gate();
+    try {
+      const before = rt.metrics().workers[0]!.busyMs;
+      const busy = rt.spawn(fx.busyUntilOpen, g.sab, 0);
+      // The task yields but never lets the worker idle until the gate opens: the busy time must
+      // show up meanwhile (it used to be published only when the worker ran out of work).
+      await waitFor(() => rt.metrics().workers[0]!.busyMs - before >= 100);
+      expect(rt.metrics().numAliveTasks).toBe(1);
+      g.open(0);
+      await busy;
+    } finally {
+      rt.shutdownTimeout(5_000);
+    }
+  });
+});
+
 describe("Node's own IO inside tasks", () => {
   it('an async task awaits fs.promises on its worker', async () => {
     const rt = MultiThreadRuntime.builder().workerThreads(1).build();

@@ -35,6 +35,7 @@ export declare const spawnThenExit: TaskRef<[number, number], never>;
 export declare const burst: TaskRef<[number], { spawner: number; threads: number[] }>;
 export declare const stealable: TaskRef<[number], number>;
 export declare const spin: TaskRef<[number], number>;
+export declare const busyUntilOpen: TaskRef<[SharedArrayBuffer, number], number>;
 export type { Suspend };
 export declare const awaitNothing: TaskRef<[], never>;
 export declare const recordOrder: TaskRef<[number], number>;

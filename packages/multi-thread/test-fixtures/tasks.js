@@ -2,7 +2,7 @@
 // module directly (it must not need vitest's transform); '@tide/core' and '@tide/time-driver'
 // resolve to the built packages.
 import { threadId } from 'node:worker_threads';
-import { currentTask, defineTask, Handle, oneshot, spawn } from '@tide/core';
+import { currentTask, defineTask, Handle, oneshot, spawn, yieldNow } from '@tide/core';
 import { sleep } from '@tide/time-driver';
 import { spawnLocal, transfer } from '@tide/multi-thread';
 
@@ -318,6 +318,19 @@ export const spin = defineTask(import.meta.url, 'spin', (ms) => {
   let h = 0;
   while (performance.now() < end) h = (h * 31 + 7) | 0;
   return threadId;
+});
+
+/** Keeps its worker busy (2 ms of CPU, then a yield, over and over) until `gates[index]` opens. */
+export const busyUntilOpen = defineTask(import.meta.url, 'busyUntilOpen', function* (gatesSab, index) {
+  const gates = new Int32Array(gatesSab);
+  let h = 0;
+  for (let rounds = 0; Atomics.load(gates, index) === 0; rounds++) {
+    if (rounds > 5_000) throw new Error(`gate ${index} was never opened`);
+    const end = performance.now() + 2;
+    while (performance.now() < end) h = (h * 31 + 7) | 0;
+    yield* yieldNow();
+  }
+  return h;
 });
 
 /** Spawns `n` `record` tasks from this worker, then kills the thread before they can all run here. */

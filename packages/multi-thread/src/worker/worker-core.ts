@@ -69,6 +69,9 @@ const LINGER_RECHECK_MS = 10;
 /** Longest synchronous slice while async tasks or host IO wait for the event loop (ms). */
 const SLICE_MS = 2;
 
+/** How often a worker that stays busy publishes its busy time (ms). */
+const METRICS_MS = 50;
+
 /** Settles the shared-task side when the local task that runs it finishes. */
 class CompletionWaker implements Waker {
   constructor(
@@ -601,6 +604,14 @@ export class WorkerCore implements HandleBackend, OriginHost {
           if (this.needsHost() && performance.now() - start > SLICE_MS) {
             this.scheduleSlice();
             return;
+          }
+          // A worker that never runs out of work never reaches the idle accounting below: publish
+          // its busy time every METRICS_MS while it stays busy.
+          const now = performance.now();
+          if (now - activeSince >= METRICS_MS) {
+            this.busyMs += now - activeSince;
+            activeSince = now;
+            this.publishMetrics();
           }
           continue;
         }
