@@ -356,6 +356,53 @@ describe('TcpListener and TcpStream', () => {
     expect(outcome.end.pendingRequests).toBe(0);
   });
 
+  it('reads byte-exact from a peer that sends in bursts: direct reads and reads the reactor waited for alternate, in order', async () => {
+    rt = ioRuntime();
+    const total = 1024 * 1024;
+    const payload = randomBytes(total);
+    // The peer is raw node:net on this thread's event loop (so the runtime is driven by rt.run):
+    // a reader often finds the socket empty and the reactor waits for it.
+    const peer = net.createServer((socket) => {
+      let at = 0;
+      const next = (): void => {
+        if (at >= total) {
+          socket.end();
+          return;
+        }
+        const n = Math.min(total - at, 1 + ((at * 7919) % 40_000));
+        socket.write(payload.subarray(at, at + n));
+        at += n;
+        setTimeout(next, at % 3);
+      };
+      next();
+    });
+    await new Promise<void>((resolve) => peer.listen(0, HOST, resolve));
+    const { port } = peer.address() as net.AddressInfo;
+    try {
+      const outcome = await rt.run(function* () {
+        const stream = yield* TcpStream.connect({ host: HOST, port });
+        const received = new Uint8Array(total);
+        let filled = 0;
+        for (let i = 0; ; i++) {
+          const want = Math.min(total - filled, 1 + ((i * 104_729) % 30_000));
+          const chunk = i % 2 === 0 || want === 0 ? yield* stream.read(1 + ((i * 31) % 50_000)) : yield* stream.readExact(want);
+          if (chunk === null) break;
+          received.set(chunk, filled);
+          filled += chunk.length;
+        }
+        stream.close();
+        return { filled, same: sameBytes(received, payload), metrics: currentIoDriver().metrics() };
+      });
+      expect(outcome.filled).toBe(total);
+      expect(outcome.same).toBe(true);
+      // Some reads waited for the reactor (each hands one chunk back).
+      expect(outcome.metrics.completionsReceived).toBeGreaterThan(2);
+      expect(outcome.metrics.waitingInterests).toBe(0);
+    } finally {
+      peer.close();
+    }
+  });
+
   it('fails a write to a connection the peer reset with an IoError instead of hanging', async () => {
     rt = ioRuntime();
     const peer = net.createServer((socket) => {
