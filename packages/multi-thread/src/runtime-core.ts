@@ -716,10 +716,12 @@ export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHo
   /**
    * Shuts down: closes the queues and tells every worker to stop. Each worker cancels its tasks at
    * their suspension points (their `finally` blocks run), then runs its stop hook and gives its
-   * blocking tasks the timeout. Unless `background`, this thread waits for the cancellations (at
-   * least {@link CANCEL_GRACE_MS}, as a task that never yields cannot be stopped) and for the rest
-   * up to `timeoutMs`, then terminates what is left. Handles of tasks that did not report back
-   * settle as cancelled; nothing is left that keeps Node alive.
+   * blocking tasks the timeout. Unless `background`, this thread waits up to `timeoutMs` for that
+   * (`Infinity`: until every worker stopped, as dropping a Tokio runtime does). A worker still
+   * stopping then finishes on its own in the background, as Tokio's worker threads do after
+   * `shutdown_timeout`; one still busy after {@link CANCEL_GRACE_MS} more (a task that never
+   * yields) is terminated. Handles of tasks that did not report back settle as cancelled at once;
+   * nothing is left that keeps Node alive.
    */
   shutdown(timeoutMs: number, background = false): void {
     if (this.isShutdown) return;
@@ -736,7 +738,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHo
       this.post(w, { op: 'shutdown', timeoutMs });
     }
     if (!background) {
-      this.waitForWorkers(C.Cancelled, live, start + Math.max(timeoutMs, CANCEL_GRACE_MS));
+      this.waitForWorkers(C.Cancelled, live, start + timeoutMs);
       this.waitForWorkers(C.Stopped, live, start + timeoutMs);
     }
     this.isShutdown = true;
@@ -748,13 +750,14 @@ export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHo
       slot.watchPort.close();
       slot.worker.unref();
     }
-    // A stopped worker exits by itself; one still busy (a task that never yields) is terminated,
-    // at once, or after a grace period when shutting down in the background.
-    const terminate = (): void => {
-      for (const slot of stragglers) void slot.worker.terminate().catch(noop);
-    };
-    if (background) setTimeout(terminate, CANCEL_GRACE_MS).unref();
-    else terminate();
+    // A stopped worker exits by itself; one still stopping may finish its tasks' finally blocks
+    // for a grace period (unref'd: it does not hold the process), then it is terminated.
+    if (stragglers.length > 0) {
+      const terminate = (): void => {
+        for (const slot of stragglers) void slot.worker.terminate().catch(noop);
+      };
+      setTimeout(terminate, CANCEL_GRACE_MS).unref();
+    }
     // Tasks that did not report back (queued, or on a worker that did not stop in time).
     this.origin.cancelAll();
     this.pool?.shutdown(background ? 0 : timeoutMs);

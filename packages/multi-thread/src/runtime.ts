@@ -106,12 +106,15 @@ export class MultiThreadRuntime<Drivers extends string = never> implements Dispo
   }
 
   /**
-   * Shuts the runtime down: queued tasks are cancelled, every worker cancels its tasks at their
-   * suspension points (their `finally` blocks run before this returns; a task that never yields
-   * gets two seconds), runs its `onThreadStop` hook and stops; the calling thread waits up to
-   * `timeoutMs` for that and for running blocking tasks, then terminates what is left. Afterwards
-   * `spawn` returns cancelled handles, `blockOn` runs tasks on the calling thread (timers fail
-   * with `RuntimeShutdownError`), and nothing keeps Node alive.
+   * Shuts the runtime down, returning within `timeoutMs` (as Tokio's `shutdown_timeout`): queued
+   * tasks are cancelled, every worker cancels its tasks at their suspension points (their
+   * `finally` blocks run), runs its `onThreadStop` hook and stops, and running blocking tasks get
+   * the timeout. Every JoinHandle not yet settled settles as cancelled when this returns. A worker
+   * still stopping when the timeout ends finishes in the background; one busy two seconds later
+   * (a task that never yields) is terminated. To wait until every `finally` block ran, drop the
+   * runtime instead (`using rt = …`, or `rt[Symbol.dispose]()`). Afterwards `spawn` returns
+   * cancelled handles, `blockOn` runs tasks on the calling thread (timers fail with
+   * `RuntimeShutdownError`), and nothing keeps Node alive.
    */
   shutdownTimeout(timeoutMs: number): void {
     if (!(timeoutMs >= 0)) throw new RangeError(`shutdownTimeout: timeout must be a non-negative number of milliseconds, got ${timeoutMs}`);
@@ -126,7 +129,10 @@ export class MultiThreadRuntime<Drivers extends string = never> implements Dispo
     this.core.shutdown(0, true);
   }
 
-  /** Shuts down, waiting for the workers to stop and blocking tasks to finish (like dropping a Tokio runtime). */
+  /**
+   * Shuts down and waits for the workers to stop, every task's `finally` blocks having run, and for
+   * blocking tasks to finish (like dropping a Tokio runtime: a task that never yields keeps it waiting).
+   */
   [Symbol.dispose](): void {
     this.core.shutdown(Infinity);
   }

@@ -1,9 +1,10 @@
 // Shutdown as in Tokio, and a process that exits by itself afterwards (child processes).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { JoinError, RuntimeShutdownError } from '@tide/core';
-import { api, fx, settle, time, waitSync } from './test-support/runtime.js';
+import { api, fx, settle, time, waitFor, waitSync } from './test-support/runtime.js';
 
 const child = fileURLToPath(new URL('../test-fixtures/exit-child.mjs', import.meta.url));
 
@@ -36,6 +37,28 @@ describe('shutdown', () => {
     // blockOn now runs on the calling thread: runtime-independent work completes, timers fail.
     expect(rt.blockOn(fx.add, 1, 1)).toBe(2);
     expect(() => rt.blockOn(fx.sleepThen, 1, 'x')).toThrow(RuntimeShutdownError);
+  });
+
+  it('shutdownTimeout returns within its timeout while a task never yields; that worker is terminated after a grace period', async () => {
+    const rt = api.MultiThreadRuntime.builder().workerThreads(1).build();
+    const gates = new SharedArrayBuffer(8);
+    const g = new Int32Array(gates);
+    const held = rt.spawn(fx.holdUntil, gates, 0, 1);
+    waitSync(() => Atomics.load(g, 0) === 1);
+    const core = (rt as unknown as { core: { liveWorkers: readonly Worker[] } }).core;
+    let exited = 0;
+    for (const worker of core.liveWorkers) worker.once('exit', () => exited++);
+    const start = performance.now();
+    rt.shutdownTimeout(50);
+    // A contract of the API, not a speed target: the wait is bounded by the timeout (plus the
+    // scheduling slack of a loaded machine), not by the task, which is still blocked on its gate.
+    expect(performance.now() - start).toBeLessThan(1_500);
+    expect(Atomics.load(g, 1)).toBe(0);
+    expect(((await settle(held)) as { error: JoinError }).error.isCancelled()).toBe(true);
+    // The worker still running the task is terminated after the grace period, gate still closed.
+    expect(exited).toBe(0);
+    await waitFor(() => exited === 1);
+    expect(Atomics.load(g, 1)).toBe(0);
   });
 
   it('shutting down twice is harmless; shutdownBackground returns at once', () => {

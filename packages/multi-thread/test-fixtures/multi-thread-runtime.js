@@ -23,6 +23,7 @@ export function buildWith(workers, options = {}) {
     handle: runtime.handle(),
     blockOn: (task, ...args) => runtime.blockOn(task, ...args),
     shutdown: (timeoutMs) => runtime.shutdownTimeout(timeoutMs),
+    drop: () => runtime[Symbol.dispose](),
   };
 }
 

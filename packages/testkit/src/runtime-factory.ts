@@ -50,6 +50,11 @@ export interface RuntimeUnderTest {
    * (`shutdownTimeout`). Must be idempotent: the suite also shuts every runtime down after each case.
    */
   shutdown(timeoutMs: number): void;
+  /**
+   * Drops the runtime (`[Symbol.dispose]()`, Tokio's `drop(rt)`): shuts it down and waits until
+   * every task was cancelled (their `finally` blocks ran), however long that takes.
+   */
+  drop(): void;
 }
 
 /** What a flavor can do, so the suite runs the cases that apply to it and skips the others. */

@@ -21,5 +21,6 @@ export function build(options = {}) {
     blockOn: (task, ...args) => runtime.blockOn(task, ...args),
     run: (task, ...args) => runtime.run(task, ...args),
     shutdown: (timeoutMs) => runtime.shutdownTimeout(timeoutMs),
+    drop: () => runtime[Symbol.dispose](),
   };
 }
