@@ -21,6 +21,24 @@ function* readToEnd(stream: TcpStream) {
   }
 }
 
+/**
+ * Reads `stream` to its end into a `total`-byte buffer, noting the most bytes the driver had
+ * waiting in socket writes at any point (the backpressure tests bound it).
+ */
+function* readAllWatchingWrites(stream: TcpStream, total: number) {
+  const driver = currentIoDriver();
+  const received = new Uint8Array(total);
+  let filled = 0;
+  let maxSocketWrite = 0;
+  for (;;) {
+    const chunk = yield* stream.read();
+    if (chunk === null) return { received, filled, maxSocketWrite };
+    received.set(chunk, filled);
+    filled += chunk.length;
+    maxSocketWrite = Math.max(maxSocketWrite, driver.metrics().socketWriteBytes);
+  }
+}
+
 /** A listener on a free loopback port. */
 function bindLocal() {
   return TcpListener.bind({ host: HOST, port: 0 });
@@ -446,16 +464,7 @@ describe('TcpListener and TcpStream', () => {
       yield* waitUntil(() => driver.metrics().inFlightWriteBytes > 0);
       yield* sleep(50);
       const stalled = driver.metrics();
-      const received = new Uint8Array(total);
-      let filled = 0;
-      let maxSocketWrite = 0;
-      for (;;) {
-        const chunk = yield* receiver.read();
-        if (chunk === null) break;
-        received.set(chunk, filled);
-        filled += chunk.length;
-        maxSocketWrite = Math.max(maxSocketWrite, driver.metrics().socketWriteBytes);
-      }
+      const { received, filled, maxSocketWrite } = yield* readAllWatchingWrites(receiver, total);
       yield* writer;
       const afterRead = driver.metrics();
       sender.close();
@@ -492,16 +501,7 @@ describe('TcpListener and TcpStream', () => {
       // Let the sender run ahead until the reactor pauses the receiving socket.
       yield* waitUntil(() => driver.metrics().pausedSockets > 0);
       const whilePaused = driver.metrics();
-      const received = new Uint8Array(total);
-      let filled = 0;
-      let maxSocketWrite = 0;
-      for (;;) {
-        const chunk = yield* receiver.read();
-        if (chunk === null) break;
-        received.set(chunk, filled);
-        filled += chunk.length;
-        maxSocketWrite = Math.max(maxSocketWrite, driver.metrics().socketWriteBytes);
-      }
+      const { received, filled, maxSocketWrite } = yield* readAllWatchingWrites(receiver, total);
       yield* writer;
       const afterRead = driver.metrics();
       sender.close();
