@@ -65,7 +65,7 @@ export function coopCases(ctx: SuiteContext): void {
       const counters = createProbe(2);
       const rt = ctx.build({ time: false, drivers: [turnCounterDriver({ counters })] });
       expect(rt.blockOn(yieldCounting, 3, createProbe(), 0)).toBe(3);
-      rt.drop();
+      ctx.drop(rt);
       expect(read(counters, 1)).toBeGreaterThanOrEqual(1);
     });
 

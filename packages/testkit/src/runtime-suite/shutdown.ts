@@ -37,7 +37,7 @@ export function shutdownCases(ctx: SuiteContext): void {
         rt.handle.spawn(pendForeverYieldingFinally, probe, 0, 1),
       ];
       ctx.waitForCount(rt, probe, 0, 3);
-      rt.drop();
+      ctx.drop(rt);
       expect(read(probe, 1)).toBe(3);
       expect(rt.handle.metrics()).toMatchObject({ numAliveTasks: 0, globalQueueDepth: 0 });
       for (const task of tasks) {
@@ -51,7 +51,7 @@ export function shutdownCases(ctx: SuiteContext): void {
       const probe = createProbe();
       const task = rt.handle.spawn(sleepForever, probe, 0, 1);
       ctx.waitForCount(rt, probe, 0);
-      rt.drop();
+      ctx.drop(rt);
       expect(read(probe, 1)).toBe(1);
       expect(task.isFinished()).toBe(true);
     });
@@ -92,7 +92,7 @@ export function shutdownCases(ctx: SuiteContext): void {
       const probe = createProbe();
       rt.handle.spawn(spawnInFinally, probe, 0, 1);
       ctx.waitForCount(rt, probe, 0);
-      rt.drop();
+      ctx.drop(rt);
       expect(read(probe, 1)).toBe(1);
     });
 

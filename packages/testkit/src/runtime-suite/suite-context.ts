@@ -50,6 +50,8 @@ export interface SuiteContext {
    * runtime, else waits on the probe for the runtime's own threads.
    */
   waitForCount(runtime: RuntimeUnderTest, probe: Probe, slot: number, count?: number): void;
+  /** Drops `runtime` as Tokio's `drop(rt)` does: returns once every task's `finally` blocks ran. */
+  drop(runtime: RuntimeUnderTest): void;
 }
 
 /** Creates the context of one `describeRuntime` block and registers its clean-up (call inside `describe`). */
@@ -92,6 +94,7 @@ export function createSuiteContext(factory: RuntimeFactory): SuiteContext {
     realClockRuntime: (options = {}) => build({ ...options, time: { startPaused: false } }),
     drive,
     join,
+    drop: (runtime) => (runtime.drop !== undefined ? runtime.drop() : runtime.shutdown(Infinity)),
     joinFailure: async (runtime, handle) => {
       try {
         await join(runtime, handle);
