@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,18 +7,40 @@ import { LATEST, README, readLatest, renderSection, withSection } from '../scrip
 import { checkSnippets, documentedFiles, extractSnippets } from '../scripts/snippets.mjs';
 import { specifierOf } from '../scripts/typedoc-package-names.mjs';
 
+const root = resolve(import.meta.dirname, '../..');
 const scratch = resolve(import.meta.dirname, '../.snippets-test');
+
+/** Each package's README (`packages/<name>/README.md`), for the packages that have one. */
+function packageReadmes(): string[] {
+  const packages = resolve(root, 'packages');
+  return readdirSync(packages, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => resolve(packages, entry.name, 'README.md'))
+    .filter((file) => existsSync(file))
+    .sort();
+}
 
 describe('the code blocks of the docs', () => {
   it('every ts block of the guides, the README and the driver example’s README type-checks', () => {
     const files = documentedFiles();
-    expect(files.map((f) => f.slice(resolve(import.meta.dirname, '../..').length + 1))).toEqual(
+    expect(files.map((f) => f.slice(root.length + 1))).toEqual(
       expect.arrayContaining(['docs/getting-started.md', 'docs/writing-a-driver.md', 'docs/coming-from.md', 'README.md', 'apps/driver-example/README.md']),
     );
     const { checked, skipped, problems } = checkSnippets(files, resolve(scratch, 'docs'));
     expect(problems).toEqual([]);
     expect(checked.length).toBeGreaterThan(30);
     // Skipped blocks say why (none today: every flavor is in the tree).
+    for (const s of skipped) expect(s.skip).toMatch(/\S/);
+  });
+
+  it('every ts block of the packages’ READMEs type-checks', () => {
+    const files = packageReadmes();
+    expect(files.map((f) => f.slice(root.length + 1))).toEqual(
+      expect.arrayContaining(['packages/core/README.md', 'packages/current-thread/README.md', 'packages/time-driver/README.md', 'packages/io-driver/README.md', 'packages/multi-thread/README.md']),
+    );
+    const { checked, skipped, problems } = checkSnippets(files, resolve(scratch, 'packages'));
+    expect(problems).toEqual([]);
+    expect(checked.length).toBeGreaterThanOrEqual(13);
     for (const s of skipped) expect(s.skip).toMatch(/\S/);
   });
 });
