@@ -30,10 +30,15 @@ export function processExitCases(ctx: SuiteContext): void {
       body,
     ].join('\n');
 
+  /** Runs `body` in a fresh process (with `build`, `tasks` and `probe` in scope) and expects a clean exit printing `stdout`. */
+  const exitsCleanly = async (body: string, stdout: string): Promise<void> => {
+    expectCleanExit(await runModuleInChild(script(body), EXIT_BOUND_MS), stdout);
+  };
+
   describe.runIf(moduleUrl !== undefined)('process lifetime', () => {
     it('after the runtime is dropped, a process with nothing else to do exits on its own', async () => {
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: { startPaused: false }, threadKeepAliveMs: 600000 });
           rt.handle.spawn(tasks.sleepForever, probe, 0, 1);
           console.log('slept', rt.blockOn(tasks.sleepFor, 5) >= 5);
@@ -44,22 +49,20 @@ export function processExitCases(ctx: SuiteContext): void {
           if (rt.drop !== undefined) rt.drop();
           else rt.shutdown(Infinity);
           console.log('finally blocks', Atomics.load(probe, 1));
-        `),
-        EXIT_BOUND_MS,
+        `,
+        'slept true\nblocking 3\nfinally blocks 1\n',
       );
-      expectCleanExit(result, 'slept true\nblocking 3\nfinally blocks 1\n');
     });
 
     it('idle blocking threads never keep the process alive, even with a long keep-alive and no shutdown', async () => {
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: false, maxBlockingThreads: 3, threadKeepAliveMs: 600000 });
           const seen = rt.blockOn(tasks.blockingGrowth, probe, 3);
           console.log('threads', seen.threadsDuring, rt.handle.metrics().numBlockingThreads);
-        `),
-        EXIT_BOUND_MS,
+        `,
+        'threads 3 3\n',
       );
-      expectCleanExit(result, 'threads 3 3\n');
     });
 
     // Host code awaiting a spawnBlocking handle while nobody drives the runtime (Tokio completes a
@@ -68,21 +71,20 @@ export function processExitCases(ctx: SuiteContext): void {
     // top-level await) or prints nothing.
     it('host code awaiting spawnBlocking, with nobody driving the runtime, gets the value', async () => {
       // Ordinary tasks still wait for someone to drive a runtime that is driven by its caller.
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: false });
           rt.handle.spawn(tasks.setSlot, probe, 0, 1);
           console.log('value', await rt.handle.spawnBlocking(tasks.addNumbers, 2, 40));
           ${factory.drivenByCaller === true ? "console.log('spawned task ran', Atomics.load(probe, 0));" : ''}
-        `),
-        EXIT_BOUND_MS,
+        `,
+        factory.drivenByCaller === true ? 'value 42\nspawned task ran 0\n' : 'value 42\n',
       );
-      expectCleanExit(result, factory.drivenByCaller === true ? 'value 42\nspawned task ran 0\n' : 'value 42\n');
     });
 
     it('host code awaiting a failing spawnBlocking task gets its panic JoinError', async () => {
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: false });
           try {
             await rt.handle.spawnBlocking(tasks.failNow, 'boom');
@@ -90,21 +92,19 @@ export function processExitCases(ctx: SuiteContext): void {
           } catch (error) {
             console.log(error.name, error.code, error.isPanic(), error.cause.message);
           }
-        `),
-        EXIT_BOUND_MS,
+        `,
+        'JoinError E_JOIN true boom\n',
       );
-      expectCleanExit(result, 'JoinError E_JOIN true boom\n');
     });
 
     it('an awaited spawnBlocking handle keeps the process alive until it settles (no top-level await)', async () => {
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: false });
           rt.handle.spawnBlocking(tasks.blockingSleep, 200).then((ms) => console.log('slept', ms), (error) => console.log('failed', error));
-        `),
-        EXIT_BOUND_MS,
+        `,
+        'slept 200\n',
       );
-      expectCleanExit(result, 'slept 200\n');
     });
 
     // A blocking task nobody awaits, with no shutdown: the flavors differ on purpose. A runtime
@@ -114,49 +114,46 @@ export function processExitCases(ctx: SuiteContext): void {
     // flight, spawned or blocking — as Node holds it for a pending fs call, and as dropping a Tokio
     // runtime waits for its blocking tasks. After shutdown neither holds it (next cases).
     it('a spawnBlocking task nobody awaits holds the process only on a runtime that drives itself, until it finishes', async () => {
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: false });
           rt.handle.spawnBlocking(tasks.blockingGate, probe, 0, 1);
           // Unref'd: it fires only if something else holds the process; it lets the task finish.
           setTimeout(() => Atomics.store(probe, 1, 1), 100).unref();
           process.on('exit', () => console.log('held until it finished', Atomics.load(probe, 1) === 1));
-        `),
-        EXIT_BOUND_MS,
+        `,
+        `held until it finished ${factory.drivenByCaller !== true}\n`,
       );
-      expectCleanExit(result, `held until it finished ${factory.drivenByCaller !== true}\n`);
     });
 
     it('after shutdown, a blocking task that never finishes does not hold the process', async () => {
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: false });
           rt.handle.spawnBlocking(tasks.blockingGate, probe, 0, 1);
           while (Atomics.load(probe, 0) === 0) Atomics.wait(probe, 0, 0, 10);
           rt.shutdown(50);
           // The task would block its thread for 30 s more (longer than the child may live).
           console.log('shut down, gate still closed', Atomics.load(probe, 1) === 0);
-        `),
-        EXIT_BOUND_MS,
+        `,
+        'shut down, gate still closed true\n',
       );
-      expectCleanExit(result, 'shut down, gate still closed true\n');
     });
 
     it.runIf(factory.drivenByCaller === true)('a spawnBlocking task nobody awaits does not keep the process alive, before or after an awaited one settled', async () => {
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: false, maxBlockingThreads: 2 });
           rt.handle.spawnBlocking(tasks.blockingGate, probe, 0, 1);
           console.log('value', await rt.handle.spawnBlocking(tasks.addNumbers, 1, 2), 'gate', Atomics.load(probe, 1));
-        `),
-        EXIT_BOUND_MS,
+        `,
+        'value 3 gate 0\n',
       );
-      expectCleanExit(result, 'value 3 gate 0\n');
     });
 
     it('a blockOn started while host code awaits a spawnBlocking handle: the handle settles once, with its value', async () => {
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: false, maxBlockingThreads: 1 });
           const handle = rt.handle.spawnBlocking(tasks.blockingGate, probe, 0, 1);
           let deliveries = 0;
@@ -168,17 +165,16 @@ export function processExitCases(ctx: SuiteContext): void {
           console.log('blockOn', inner, 'deliveries', deliveries);
           console.log('awaited', await awaited, 'deliveries', deliveries);
           console.log('again', await rt.handle.spawnBlocking(tasks.addNumbers, 2, 3));
-        `),
-        EXIT_BOUND_MS,
+        `,
+        'blockOn 3 deliveries 0\nawaited number deliveries 1\nagain 5\n',
       );
-      expectCleanExit(result, 'blockOn 3 deliveries 0\nawaited number deliveries 1\nagain 5\n');
     });
 
     it('a host-driven run() started while host code awaits a spawnBlocking handle: both settle', async (context) => {
       const probeRuntime = ctx.build({ time: false });
       if (probeRuntime.run === undefined) return context.skip();
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: false, maxBlockingThreads: 1 });
           const handle = rt.handle.spawnBlocking(tasks.blockingGate, probe, 0, 1);
           let deliveries = 0;
@@ -186,23 +182,21 @@ export function processExitCases(ctx: SuiteContext): void {
           Atomics.store(probe, 1, 1);
           console.log('run', await rt.run(tasks.viaSpawnBlocking, 'addNumbers', [1, 2]), 'settled', handle.isFinished());
           console.log('awaited', await awaited, 'deliveries', deliveries);
-        `),
-        EXIT_BOUND_MS,
+        `,
+        'run 3 settled true\nawaited number deliveries 1\n',
       );
-      expectCleanExit(result, 'run 3 settled true\nawaited number deliveries 1\n');
     });
 
     it('a host-driven run() keeps the process alive while its timer is pending, then lets it exit', async (context) => {
       const probeRuntime = ctx.build({ time: false });
       if (probeRuntime.run === undefined) return context.skip();
-      const result = await runModuleInChild(
-        script(`
+      await exitsCleanly(
+        `
           const rt = build({ time: { startPaused: false } });
           rt.run(tasks.asyncSleep, 30).then((ms) => console.log('slept', ms >= 30), (error) => console.log('failed', error));
-        `),
-        EXIT_BOUND_MS,
+        `,
+        'slept true\n',
       );
-      expectCleanExit(result, 'slept true\n');
     });
   });
 }
