@@ -1,3 +1,4 @@
+import { keepHiddenClass } from '../hidden-class.js';
 import type { Future, TideFuture } from './future.js';
 import { PENDING, type Context, type Poll, type Waker } from './poll.js';
 import type { Suspend } from './suspend.js';
@@ -22,6 +23,9 @@ class SuspendIterator<T, R extends string> implements Iterator<Suspend<R>, T, un
     return { done: true, value: value as T };
   }
 }
+
+// Every `yield*` on a pending future makes one (see keepHiddenClass).
+keepHiddenClass(new SuspendIterator(PENDING as unknown as Future<unknown, never>));
 
 /** Iterates a future for `yield*`. Use it when you implement {@link Future} without {@link FutureBase}. */
 export function suspendOn<T, R extends string>(future: Future<T, R>): Iterator<Suspend<R>, T, unknown> {

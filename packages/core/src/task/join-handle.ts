@@ -1,4 +1,5 @@
 import { JoinError } from '../errors.js';
+import { keepHiddenClass } from '../hidden-class.js';
 import { FutureBase } from '../future/future-base.js';
 import { NOOP_CONTEXT, PENDING, type Context, type Poll, type Waker } from '../future/poll.js';
 import type { Suspend } from '../future/suspend.js';
@@ -251,6 +252,9 @@ export class JoinHandle<T, R extends string = never> extends FutureBase<T, R> im
     return true;
   }
 }
+
+// A cell that never finishes or dies, for its hidden class (see keepHiddenClass).
+keepHiddenClass(new JoinHandle(null as unknown as RuntimeCore, { abortTask() {} }, null, undefined, 0));
 
 /**
  * The join waker of an awaited handle: settles the promise `then` returned when the task ends,
