@@ -43,3 +43,4 @@ export { lookupTaskRef, resolveTaskRef } from './task/task-ref.js';
 export { BlockingPool, type BlockingPoolOptions } from './blocking/pool.js';
 export { encodeThrown, decodeThrown, type EncodedThrown, type EncodedError } from './blocking/error-codec.js';
 export { describe as describeThrown, describeArgument } from './errors.js';
+export { keepHiddenClass } from './hidden-class.js';
