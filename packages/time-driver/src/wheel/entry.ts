@@ -5,8 +5,8 @@
  */
 
 /**
- * {@link TimerEntry.level} value of an entry that is in no list: it was never
- * scheduled, has fired, or was cancelled.
+ * {@link TimerEntry.level} (and `where`) value of an entry that is in no list:
+ * it was never scheduled, has fired, or was cancelled.
  */
 export const UNLINKED = -1;
 
@@ -15,6 +15,14 @@ export const UNLINKED = -1;
  * deadline has been reached and it fires on the next poll.
  */
 export const PENDING = 6;
+
+/**
+ * {@link TimerEntry.where} of an entry in the expired list: the index after the
+ * 6 × 64 wheel slots, so that `where >> 6` reads back {@link PENDING}.
+ *
+ * @internal
+ */
+export const PENDING_WHERE = PENDING * 64;
 
 /**
  * One timer registered in a `TimingWheel`: a node of an intrusive,
@@ -58,12 +66,13 @@ export class TimerEntry<P> {
   declare next: TimerEntry<P>;
 
   /**
-   * Which list holds the entry: a wheel level `0..5`, {@link PENDING}, or
-   * {@link UNLINKED}. Cancel uses it to find the owner in O(1).
+   * Which list holds the entry, as one flat index: `64 · level + slot` for a
+   * wheel slot (`0..383`), {@link PENDING_WHERE} for the expired list, or
+   * {@link UNLINKED}. Cancel reads it to find the occupancy bit to clear
+   * without recomputing the slot from the deadline.
    * @internal
    */
-  declare level: number;
-
+  declare where: number;
 
   /**
    * Creates an unlinked entry. Callers normally get entries from
@@ -82,21 +91,29 @@ export class TimerEntry<P> {
     this.payload = payload;
     this.prev = this;
     this.next = this;
-    this.level = UNLINKED;
+    this.where = UNLINKED;
+  }
+
+  /**
+   * Which list holds the entry: a wheel level `0..5`, {@link PENDING}, or {@link UNLINKED}.
+   * @internal
+   */
+  get level(): number {
+    return this.where >> 6;
   }
 
   /**
    * Slot index `0..63` within {@link level} (meaningless unless `level` is `0..5`): bits
-   * `[6·level, 6·level + 6)` of the deadline. Computed, not stored, to keep entries small.
+   * `[6·level, 6·level + 6)` of the deadline.
    * @internal
    */
   get slot(): number {
-    return Math.floor(this.deadline / 2 ** (6 * this.level)) & 63;
+    return this.where & 63;
   }
 
   /** Whether the entry is still waiting in a wheel (not fired, not cancelled). */
   get isScheduled(): boolean {
-    return this.level !== UNLINKED;
+    return this.where !== UNLINKED;
   }
 }
 

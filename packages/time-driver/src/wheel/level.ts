@@ -18,9 +18,13 @@ export const LEVEL_BITS = 6;
  * spans `64^(n+1)` ms. A slot holds the entries whose deadline falls in its
  * range, in insertion order.
  *
- * The occupancy bitmask is kept as two 32-bit halves (`lo` = slots 0..31,
- * `hi` = slots 32..63) because JavaScript bitwise operators work on 32 bits and
- * BigInt arithmetic is far slower on this hot path.
+ * The occupancy bitmask is kept as two 32-bit words (slots 0..31, then 32..63)
+ * because JavaScript bitwise operators work on 32 bits and BigInt arithmetic
+ * is far slower on this hot path. The words live in an `Int32Array` that the
+ * wheel shares between its levels (words `2·level` and `2·level + 1`), so
+ * that the wheel's insert and cancel can set and clear a bit from an entry's
+ * flat slot index (`64 · level + slot`, see `TimerEntry.where`) without going
+ * through the level.
  *
  * @typeParam P - Payload type of the entries.
  */
@@ -37,33 +41,51 @@ export class Level<P> {
   /** Milliseconds covered by the whole level: `64^(level+1)`. */
   readonly levelRange: number;
 
-  /** Bits 0..31 of the occupancy mask; bit `i` set ⇔ slot `i` is non-empty. */
-  occupiedLo = 0;
-
-  /** Bits 32..63 of the occupancy mask (bit `i` here is slot `32 + i`). */
-  occupiedHi = 0;
-
   /** One sentinel per slot, heading a circular list; allocated once. */
-  private readonly slots: TimerEntry<P>[];
+  readonly slots: TimerEntry<P>[];
+
+  /** The occupancy words; this level's are at {@link word} and `word + 1`. */
+  private readonly occupancy: Int32Array;
+
+  /** Index in {@link occupancy} of the word of slots 0..31: `2 · level`. */
+  private readonly word: number;
+
+  /** `64 · level`: added to a slot to get an entry's `where`. */
+  private readonly base: number;
 
   /**
    * Creates an empty level.
    *
    * @param level - Index of the level, `0..5`.
+   * @param occupancy - Occupancy words shared with the other levels of a wheel; this level uses
+   *   words `2·level` and `2·level + 1`. A level of its own gets a fresh array.
    */
-  constructor(level: number) {
+  constructor(level: number, occupancy: Int32Array = new Int32Array(2 * level + 2)) {
     this.level = level;
     // Powers of 64 below 2^53 are exact doubles.
     this.shift = LEVEL_BITS * level;
     this.slotRange = 2 ** this.shift;
     this.levelRange = this.slotRange * SLOTS_PER_LEVEL;
+    this.occupancy = occupancy;
+    this.word = 2 * level;
+    this.base = SLOTS_PER_LEVEL * level;
     this.slots = [];
     for (let i = 0; i < SLOTS_PER_LEVEL; i++) this.slots.push(createSentinel<P>());
   }
 
+  /** Bits 0..31 of the occupancy mask; bit `i` set ⇔ slot `i` is non-empty. */
+  get occupiedLo(): number {
+    return this.occupancy[this.word]!;
+  }
+
+  /** Bits 32..63 of the occupancy mask (bit `i` here is slot `32 + i`). */
+  get occupiedHi(): number {
+    return this.occupancy[this.word + 1]!;
+  }
+
   /** Whether no slot of this level holds an entry. */
   isEmpty(): boolean {
-    return (this.occupiedLo | this.occupiedHi) === 0;
+    return (this.occupancy[this.word]! | this.occupancy[this.word + 1]!) === 0;
   }
 
   /**
@@ -87,17 +109,16 @@ export class Level<P> {
    */
   push(entry: TimerEntry<P>): void {
     const slot = this.slotFor(entry.deadline);
-    entry.level = this.level;
+    entry.where = this.base + slot;
     linkLast(this.slots[slot]!, entry);
-    if (slot < 32) this.occupiedLo |= 1 << slot;
-    else this.occupiedHi |= 1 << (slot - 32);
+    // `1 << n` uses n's low 5 bits: the bit of slot n within its word.
+    this.occupancy[this.word + (slot >> 5)]! |= 1 << slot;
   }
 
   /** Unlinks `entry`, which must be in this level, clearing its slot's bit if the slot empties. */
   remove(entry: TimerEntry<P>): void {
     unlink(entry);
-    // An entry's slot is a function of its deadline and level (see push), so entries don't store it.
-    const slot = this.slotFor(entry.deadline);
+    const slot = entry.where - this.base;
     const sentinel = this.slots[slot]!;
     if (sentinel.next === sentinel) this.clearBit(slot);
   }
@@ -150,8 +171,8 @@ export class Level<P> {
    * @param now - The wheel's elapsed time.
    */
   nextOccupiedSlot(now: number): number {
-    const lo = this.occupiedLo;
-    const hi = this.occupiedHi;
+    const lo = this.occupancy[this.word]!;
+    const hi = this.occupancy[this.word + 1]!;
     if ((lo | hi) === 0) return -1;
     const start = (this.slotFor(now) + 1) & (SLOTS_PER_LEVEL - 1);
     if (start < 32) {
@@ -199,8 +220,7 @@ export class Level<P> {
 
   /** Marks `slot` as empty in the occupancy mask. */
   private clearBit(slot: number): void {
-    if (slot < 32) this.occupiedLo &= ~(1 << slot);
-    else this.occupiedHi &= ~(1 << (slot - 32));
+    this.occupancy[this.word + (slot >> 5)]! &= ~(1 << slot);
   }
 }
 

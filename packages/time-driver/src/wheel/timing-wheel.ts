@@ -31,7 +31,7 @@
  * @module
  */
 
-import { PENDING, TimerEntry, UNLINKED, createSentinel, linkLast, unlink } from './entry.js';
+import { PENDING_WHERE, TimerEntry, UNLINKED, createSentinel, linkLast, unlink } from './entry.js';
 import { Level } from './level.js';
 
 /** Number of levels of the wheel. */
@@ -72,6 +72,24 @@ const LEVEL_OF_BIT: readonly number[] = Array.from({ length: 32 }, (_, bit) =>
 );
 
 /**
+ * The flat slot index (`64 · level + slot`, see `TimerEntry.where`) of a deadline on levels 0..4,
+ * or -1 when it belongs on the top level. Requires `elapsed < when <= elapsed + MAX_DURATION`.
+ * Same rule as {@link levelFor}; this is the insert path's version, which also yields the slot
+ * with a shift (the top level's slot straddles bit 32 and needs a division, done by the caller).
+ */
+function lowIndexFor(elapsed: number, when: number): number {
+  const lw = when >>> 0;
+  const le = elapsed >>> 0;
+  if (when - elapsed >= TWO_POW_32 || lw < le) return -1;
+  // Levels 0..4 differ only below bit 30: a non-negative xor below 2^30.
+  const x = (lw ^ le) | 63;
+  if (x >>> 30 !== 0) return -1;
+  // floor(bit / 6) for bit 5..29 is (bit · 43) >> 8: no table load on the hottest path.
+  const level = ((31 - Math.clz32(x)) * 43) >> 8;
+  return (level << 6) | ((lw >>> (6 * level)) & 63);
+}
+
+/**
  * A hierarchical timing wheel with 1 ms resolution: O(1) insert and cancel,
  * amortised O(1) expiry per entry (each entry cascades at most five times).
  *
@@ -94,6 +112,16 @@ const LEVEL_OF_BIT: readonly number[] = Array.from({ length: 32 }, (_, bit) =>
 export class TimingWheel<P> {
   /** Levels 0..5. */
   private readonly levels: Level<P>[];
+
+  /**
+   * The sentinels of all 384 slots by flat index (`64 · level + slot`), then
+   * {@link pending} at {@link PENDING_WHERE}: the same objects the levels own,
+   * so that insert and cancel reach a list from `TimerEntry.where` in one load.
+   */
+  private readonly lists: TimerEntry<P>[];
+
+  /** The levels' occupancy words (two per level), shared with them. */
+  private readonly occupancy: Int32Array;
 
   /** Sentinel of the expired list: entries due at or before {@link elapsed}. */
   private readonly pending: TimerEntry<P>;
@@ -118,9 +146,16 @@ export class TimingWheel<P> {
 
   /** Creates an empty wheel whose time starts at 0. */
   constructor() {
+    this.occupancy = new Int32Array(2 * NUM_LEVELS);
     this.levels = [];
-    for (let i = 0; i < NUM_LEVELS; i++) this.levels.push(new Level<P>(i));
+    this.lists = [];
+    for (let i = 0; i < NUM_LEVELS; i++) {
+      const level = new Level<P>(i, this.occupancy);
+      this.levels.push(level);
+      for (const sentinel of level.slots) this.lists.push(sentinel);
+    }
     this.pending = createSentinel<P>();
+    this.lists.push(this.pending);
     this.cascading = createSentinel<P>();
   }
 
@@ -185,18 +220,25 @@ export class TimingWheel<P> {
    * @returns Whether the entry was scheduled (and is now cancelled).
    */
   cancel(entry: TimerEntry<P>): boolean {
-    const level = entry.level;
-    if (level === UNLINKED) return false;
-    if (level === PENDING) {
-      unlink(entry);
-      // Forget the bound once the list is empty; while not empty a stale
-      // (too low) bound is harmless: it is still a lower bound.
-      if (this.pending.next === this.pending) this.pendingMin = Infinity;
-    } else {
-      this.levels[level]!.remove(entry);
-    }
-    entry.level = UNLINKED;
+    const where = entry.where;
+    if (where === UNLINKED) return false;
+    const prev = entry.prev;
+    const next = entry.next;
+    prev.next = next;
+    next.prev = prev;
+    entry.prev = entry;
+    entry.next = entry;
+    entry.where = UNLINKED;
     this.liveCount--;
+    // The neighbours are the same node only when it is the list's sentinel, alone: the list
+    // is now empty.
+    if (prev === next) {
+      // Forget the expired list's bound once it is empty; while not empty a stale (too low)
+      // bound is harmless: it is still a lower bound.
+      if (where === PENDING_WHERE) this.pendingMin = Infinity;
+      // `1 << where` uses its low 5 bits: the slot's bit in its word `where >> 5`.
+      else this.occupancy[where >> 5]! &= ~(1 << where);
+    }
     return true;
   }
 
@@ -255,7 +297,7 @@ export class TimingWheel<P> {
       if (head !== pending) {
         unlink(head);
         if (pending.next === pending) this.pendingMin = Infinity;
-        head.level = UNLINKED;
+        head.where = UNLINKED;
         this.liveCount--;
         return head;
       }
@@ -337,12 +379,23 @@ export class TimingWheel<P> {
       this.pushPending(entry);
       return;
     }
-    const max = elapsed + MAX_DURATION;
     // Keeping every deadline within one top-level rotation guarantees that a
     // slot never mixes entries of different rotations.
-    if (deadline > max) deadline = max;
+    if (deadline - elapsed > MAX_DURATION) deadline = elapsed + MAX_DURATION;
     entry.deadline = deadline;
-    this.levels[levelFor(elapsed, deadline)]!.push(entry);
+    this.place(entry, elapsed, deadline);
+  }
+
+  /** Appends an entry due at `when`, with `elapsed < when <= elapsed + MAX_DURATION`, to its slot. */
+  private place(entry: TimerEntry<P>, elapsed: number, when: number): void {
+    const index = lowIndexFor(elapsed, when);
+    if (index < 0) {
+      this.levels[NUM_LEVELS - 1]!.push(entry);
+      return;
+    }
+    entry.where = index;
+    linkLast(this.lists[index]!, entry);
+    this.occupancy[index >> 5]! |= 1 << index;
   }
 
   /**
@@ -357,13 +410,12 @@ export class TimingWheel<P> {
       const pending = this.pending;
       const first = level.first(slot);
       level.moveSlotTo(slot, pending);
-      for (let e = first; e !== pending; e = e.next) e.level = PENDING;
+      for (let e = first; e !== pending; e = e.next) e.where = PENDING_WHERE;
       if (start < this.pendingMin) this.pendingMin = start;
       return;
     }
     const list = this.cascading;
     level.moveSlotTo(slot, list);
-    const levels = this.levels;
     // Detach the chain from the scratch sentinel and walk it in order: appending each entry to
     // its new list keeps equal deadlines in insertion order. Placing an entry overwrites its
     // links, so the next one is read first; the chain ends at the (reset) sentinel.
@@ -374,14 +426,14 @@ export class TimingWheel<P> {
       const next = e.next;
       const when = e.deadline;
       if (when <= start) this.pushPending(e);
-      else levels[levelFor(start, when)]!.push(e);
+      else this.place(e, start, when);
       e = next;
     }
   }
 
   /** Appends `entry` to the expired list, keeping {@link pendingMin} a lower bound. */
   private pushPending(entry: TimerEntry<P>): void {
-    entry.level = PENDING;
+    entry.where = PENDING_WHERE;
     linkLast(this.pending, entry);
     if (entry.deadline < this.pendingMin) this.pendingMin = entry.deadline;
   }
