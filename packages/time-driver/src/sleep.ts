@@ -12,10 +12,13 @@ import {
 import { currentTimeDriver, type TimeDriver, type TimerTarget } from './driver.js';
 import { checkDuration } from './duration.js';
 import { Instant } from './instant.js';
-import { TimerEntry } from './wheel/entry.js';
+import { TimerEntry, UNLINKED } from './wheel/entry.js';
 
-const FIRED = 1;
-const SHUT = 2;
+/**
+ * {@link TimerEntry.where} of a sleep whose deadline was reached (fired, or seen passed by a poll).
+ * The wheel reads any negative `where` as "in no list", so the state costs no field of its own.
+ */
+const FIRED = -2;
 
 /**
  * A future that completes at a deadline. Created with {@link sleep} or {@link sleepUntil} inside a
@@ -31,7 +34,6 @@ export class Sleep extends TimerEntry<TimerTarget> implements TideFuture<void, '
   // Declared and set in the constructor: class fields would be defined as `undefined` first.
   private declare readonly driver: TimeDriver;
   private declare waker: Waker | null;
-  private declare flags: number;
 
   /** @internal Use `sleep` / `sleepUntil`. */
   constructor(driver: TimeDriver, deadlineMs: number) {
@@ -39,7 +41,6 @@ export class Sleep extends TimerEntry<TimerTarget> implements TideFuture<void, '
     this.payload = this;
     this.driver = driver;
     this.waker = null;
-    this.flags = 0;
   }
 
   /** When the sleep completes. */
@@ -49,21 +50,22 @@ export class Sleep extends TimerEntry<TimerTarget> implements TideFuture<void, '
 
   /** True once the deadline has passed (as last observed by the driver). */
   isElapsed(): boolean {
-    return (this.flags & FIRED) !== 0 || this.deadline <= this.driver.nowTick();
+    return this.where === FIRED || this.deadline <= this.driver.nowTick();
   }
 
   /** Ready once the deadline has passed; throws `RuntimeShutdownError` if the runtime shut down. */
   poll(cx: Context): Poll<void> {
     const driver = this.driver;
-    if ((this.flags & SHUT) !== 0 || driver.isShutdown) {
+    // Only the driver's shutdown calls `shutdown()`: its flag is the sleep's state too.
+    if (driver.isShutdown) {
       driver.cancel(this);
       throw new RuntimeShutdownError('this timer');
     }
     // Compared with the wheel's time (the last turn), not a fresh clock read: a deadline that
     // passed since then is registered and fires on the next turn (Tokio does the same).
-    if ((this.flags & FIRED) !== 0 || this.deadline <= driver.elapsedTick) {
+    if (this.where === FIRED || this.deadline <= driver.elapsedTick) {
       driver.cancel(this);
-      this.flags |= FIRED;
+      this.where = FIRED;
       return undefined;
     }
     this.waker = cx.waker;
@@ -74,20 +76,19 @@ export class Sleep extends TimerEntry<TimerTarget> implements TideFuture<void, '
   /** Moves the deadline (re-registers if it was pending). */
   reset(deadline: Instant): void {
     this.driver.cancel(this);
-    this.flags &= ~FIRED;
+    if (this.where === FIRED) this.where = UNLINKED;
     this.deadline = this.driver.tickFor(deadline.ms);
     if (this.waker !== null) this.driver.schedule(this, this.deadline);
   }
 
   /** @internal The wheel reached the deadline. */
   fire(): void {
-    this.flags |= FIRED;
+    this.where = FIRED;
     this.waker?.wake();
   }
 
   /** @internal The driver shut down. */
   shutdown(): void {
-    this.flags |= SHUT;
     this.waker?.wake();
   }
 

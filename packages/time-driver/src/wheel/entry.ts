@@ -68,8 +68,13 @@ export class TimerEntry<P> {
   /**
    * Which list holds the entry, as one flat index: `64 · level + slot` for a
    * wheel slot (`0..383`), {@link PENDING_WHERE} for the expired list, or
-   * {@link UNLINKED}. Cancel reads it to find the occupancy bit to clear
-   * without recomputing the slot from the deadline.
+   * negative when in no list. Cancel reads it to find the occupancy bit to
+   * clear without recomputing the slot from the deadline.
+   *
+   * The wheel writes {@link UNLINKED} when it unlinks an entry and treats
+   * every negative value alike, so a subclass may keep its own state of an
+   * unlinked entry in values below -1 (a sleep marks itself fired with one,
+   * which saves it a field).
    * @internal
    */
   declare where: number;
@@ -95,7 +100,8 @@ export class TimerEntry<P> {
   }
 
   /**
-   * Which list holds the entry: a wheel level `0..5`, {@link PENDING}, or {@link UNLINKED}.
+   * Which list holds the entry: a wheel level `0..5`, {@link PENDING}, or {@link UNLINKED}
+   * (`-1`, for every negative {@link where}).
    * @internal
    */
   get level(): number {
@@ -113,7 +119,7 @@ export class TimerEntry<P> {
 
   /** Whether the entry is still waiting in a wheel (not fired, not cancelled). */
   get isScheduled(): boolean {
-    return this.where !== UNLINKED;
+    return this.where >= 0;
   }
 }
 

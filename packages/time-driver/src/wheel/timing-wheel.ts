@@ -221,7 +221,7 @@ export class TimingWheel<P> {
    */
   cancel(entry: TimerEntry<P>): boolean {
     const where = entry.where;
-    if (where === UNLINKED) return false;
+    if (where < 0) return false;
     const prev = entry.prev;
     const next = entry.next;
     prev.next = next;
@@ -289,7 +289,12 @@ export class TimingWheel<P> {
    * @throws RangeError if `now` is not a safe integer.
    */
   poll(now: number): TimerEntry<P> | undefined {
-    if (!Number.isSafeInteger(now)) throw new RangeError(`TimingWheel: invalid time ${now}`);
+    checkNow(now);
+    return this.nextDue(now);
+  }
+
+  /** {@link poll} without the argument check (done once per {@link advance}, not per entry). */
+  private nextDue(now: number): TimerEntry<P> | undefined {
     const pending = this.pending;
     const levels = this.levels;
     for (;;) {
@@ -333,8 +338,9 @@ export class TimingWheel<P> {
    * @throws RangeError if `now` is not a safe integer.
    */
   advance(now: number, fire: (entry: TimerEntry<P>) => void): number {
+    checkNow(now);
     let fired = 0;
-    for (let entry = this.poll(now); entry !== undefined; entry = this.poll(now)) {
+    for (let entry = this.nextDue(now); entry !== undefined; entry = this.nextDue(now)) {
       fired++;
       fire(entry);
     }
@@ -444,4 +450,9 @@ function checkDeadline(deadline: number): void {
   if (deadline !== Math.floor(deadline)) {
     throw new RangeError(`TimingWheel: deadline must be an integer number of ms, got ${deadline}`);
   }
+}
+
+/** Rejects a wheel time that is not a safe integer. */
+function checkNow(now: number): void {
+  if (!Number.isSafeInteger(now)) throw new RangeError(`TimingWheel: invalid time ${now}`);
 }
