@@ -23,6 +23,9 @@ export type TideErrorCode =
   | 'E_INVALID_TASK'
   | 'E_SEMAPHORE_CLOSED'
   | 'E_DRIVER_ALREADY_ENABLED'
+  | 'E_INVALID_ARGUMENT'
+  | 'E_ARGUMENT_OUT_OF_RANGE'
+  | 'E_GUARD_RELEASED'
   // Drivers and plugins define their own codes.
   | (string & {});
 
@@ -246,6 +249,36 @@ export class NotSendableError extends TypeError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'NotSendableError';
+  }
+}
+
+/**
+ * An argument or option of the wrong kind: a string where a number goes, an unknown option, a
+ * value that is not a driver factory. A `TypeError`, as JavaScript reports such mistakes, with a
+ * stable `code` like every tide error.
+ */
+export class InvalidArgumentError extends TypeError {
+  /** Always `E_INVALID_ARGUMENT`. */
+  readonly code = 'E_INVALID_ARGUMENT' as const;
+  /** @param message - which argument was wrong, what it was, and what is expected. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+/**
+ * A number outside what its argument or option allows: a negative duration, zero threads, a
+ * fractional count. A `RangeError`, as JavaScript reports such values, with a stable `code` like
+ * every tide error.
+ */
+export class ArgumentRangeError extends RangeError {
+  /** Always `E_ARGUMENT_OUT_OF_RANGE`. */
+  readonly code = 'E_ARGUMENT_OUT_OF_RANGE' as const;
+  /** @param message - which argument was out of range, its value, and the allowed range. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ArgumentRangeError';
   }
 }
 

@@ -54,6 +54,8 @@ export {
   TaskNotFoundError,
   InvalidTaskError,
   DriverAlreadyEnabledError,
+  InvalidArgumentError,
+  ArgumentRangeError,
   type TideErrorCode,
   type JoinErrorKind,
 } from './errors.js';

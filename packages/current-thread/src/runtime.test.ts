@@ -1,4 +1,4 @@
-import { DeadlockError, InvalidTaskError, JoinError, yieldNow, DriverAlreadyEnabledError, DriverNotDrivenError, FutureBase, NestedBlockOnError, PENDING, spawn, type Context, type Poll, type Waker } from '@tide/core';
+import { DeadlockError, InvalidArgumentError, InvalidTaskError, ArgumentRangeError, JoinError, yieldNow, DriverAlreadyEnabledError, DriverNotDrivenError, FutureBase, NestedBlockOnError, PENDING, spawn, type Context, type Poll, type Waker } from '@tide/core';
 import { currentDriver, defineDriver, type Driver, type DriverContext } from '@tide/core/driver';
 import { describe, expect, it } from 'vitest';
 import { CurrentThreadRuntime } from './runtime.js';
@@ -140,15 +140,32 @@ describe('CurrentThreadRuntime', () => {
   });
 
   it('validates builder input', () => {
-    expect(() => CurrentThreadRuntime.builder().eventInterval(0)).toThrow(RangeError);
-    expect(() => CurrentThreadRuntime.builder().maxBlockingThreads(1.5)).toThrow(RangeError);
-    expect(() => CurrentThreadRuntime.builder().threadKeepAlive(-1)).toThrow(RangeError);
-    expect(() => CurrentThreadRuntime.builder().enable(eventDriver as never)).toThrow(TypeError);
+    expect(() => CurrentThreadRuntime.builder().eventInterval(0)).toThrow(ArgumentRangeError);
+    expect(() => CurrentThreadRuntime.builder().maxBlockingThreads(1.5)).toThrow(ArgumentRangeError);
+    expect(() => CurrentThreadRuntime.builder().threadKeepAlive(-1)).toThrow(ArgumentRangeError);
+    expect(() => CurrentThreadRuntime.builder().enable(eventDriver as never)).toThrow(InvalidArgumentError);
     expect(() => CurrentThreadRuntime.builder().enable(eventDriver(undefined)).enable(eventDriver(undefined))).toThrow(DriverAlreadyEnabledError);
     expect(() => CurrentThreadRuntime.builder().enable(eventDriver(undefined)).enable(eventDriver(undefined))).toThrow(/already enabled/);
     expect(() => CurrentThreadRuntime.builder().eventInterval('5' as unknown as number)).toThrow('got "5" (a string)');
-    expect(() => CurrentThreadRuntime.builder().name(5 as unknown as string)).toThrow(TypeError);
+    expect(() => CurrentThreadRuntime.builder().name(5 as unknown as string)).toThrow(InvalidArgumentError);
     expect(() => CurrentThreadRuntime.builder().onUnhandledError('log' as unknown as () => void)).toThrow(/expects a function/);
+  });
+
+  it('a bare `yield` (instead of `yield*`) fails at that line with a coded error saying to use yield*', () => {
+    const rt = CurrentThreadRuntime.builder().build();
+    // At the root and in a spawned task: the error is thrown into the generator where it yielded.
+    expect(() => rt.blockOn(function* () { yield 5 as never; })).toThrow(InvalidArgumentError);
+    expect(() => rt.blockOn(function* () { yield* spawn(function* () { yield { value: 1 } as never; }); })).toThrow(/yielded a non-future object: use `yield\*`/);
+    const caught = rt.blockOn(function* () {
+      try {
+        yield 'oops' as never;
+        return 'not reached';
+      } catch (error) {
+        return (error as InvalidArgumentError).code;
+      }
+    });
+    expect(caught).toBe('E_INVALID_ARGUMENT');
+    expect(rt.metrics().numAliveTasks).toBe(0);
   });
 
   it('a task already called (work(arg) instead of work, arg) is refused, saying what to pass', () => {

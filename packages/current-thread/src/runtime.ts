@@ -2,6 +2,7 @@ import {
   DeadlockError,
   JoinError,
   NestedBlockOnError,
+  ArgumentRangeError,
   type BlockOnFn,
   type EnterGuard,
   type RunFn,
@@ -216,7 +217,7 @@ export class CurrentThreadRuntime<Drivers extends string = never> implements Dis
    * runtime-independent futures still work in `handle().blockOn`.
    */
   shutdownTimeout(timeoutMs: number): void {
-    if (!(timeoutMs >= 0)) throw new RangeError(`shutdownTimeout: timeout must be a non-negative number of milliseconds, got ${describeArgument(timeoutMs)}`);
+    if (!(timeoutMs >= 0)) throw new ArgumentRangeError(`shutdownTimeout: timeout must be a non-negative number of milliseconds, got ${describeArgument(timeoutMs)}`);
     this.core.shutdown(timeoutMs);
   }
 

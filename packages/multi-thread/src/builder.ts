@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import { NotSendableError, type TaskRef } from '@tide/core';
+import { InvalidArgumentError, NotSendableError, ArgumentRangeError, type TaskRef } from '@tide/core';
 import { RuntimeBuilderBase, assertSendableArgs, positiveInteger, type DriverFactory } from '@tide/core/driver';
 import { checkSendable } from './handle.js';
 import { MultiThreadRuntime } from './runtime.js';
@@ -83,27 +83,27 @@ export class MultiThreadBuilder<Drivers extends string = never> extends RuntimeB
   /** Node options for the worker threads (default: the process's `execArgv`). */
   execArgv(argv: readonly string[]): this {
     const list: unknown = argv;
-    if (!Array.isArray(list) || list.some((a) => typeof a !== 'string')) throw new TypeError('execArgv expects an array of strings');
+    if (!Array.isArray(list) || list.some((a) => typeof a !== 'string')) throw new InvalidArgumentError('execArgv expects an array of strings');
     this.argv = (list as string[]).slice();
     return this;
   }
 
   /**
    * Heap limits of each worker thread (`worker_threads` `resourceLimits`); a worker that exceeds
-   * them dies and is replaced. Not an object, or an unknown limit: `TypeError`; a limit that is
-   * not a positive number: `RangeError`.
+   * them dies and is replaced. Not an object, or an unknown limit: `InvalidArgumentError` (a
+   * `TypeError`); a limit that is not a positive number: `ArgumentRangeError` (a `RangeError`).
    */
   resourceLimits(limits: ResourceLimits): this {
     const given: unknown = limits;
     if (given === null || typeof given !== 'object' || Array.isArray(given)) {
-      throw new TypeError(`resourceLimits expects an object such as { maxOldGenerationSizeMb: 256 }, got ${given === null ? 'null' : typeof given}`);
+      throw new InvalidArgumentError(`resourceLimits expects an object such as { maxOldGenerationSizeMb: 256 }, got ${given === null ? 'null' : typeof given}`);
     }
     for (const [key, value] of Object.entries(given)) {
       if (!(RESOURCE_LIMITS as readonly string[]).includes(key)) {
-        throw new TypeError(`resourceLimits: unknown limit '${key}' (expected ${RESOURCE_LIMITS.join(', ')})`);
+        throw new InvalidArgumentError(`resourceLimits: unknown limit '${key}' (expected ${RESOURCE_LIMITS.join(', ')})`);
       }
       if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-        throw new RangeError(`resourceLimits: ${key} must be a positive number of megabytes, got ${typeof value === 'number' ? value : typeof value}`);
+        throw new ArgumentRangeError(`resourceLimits: ${key} must be a positive number of megabytes, got ${typeof value === 'number' ? value : typeof value}`);
       }
     }
     this.limits = { ...limits };

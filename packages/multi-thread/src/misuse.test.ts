@@ -6,11 +6,13 @@ import { CurrentThreadRuntime } from '@tide/current-thread';
 import {
   DriverAlreadyEnabledError,
   DriverNotDrivenError,
+  InvalidArgumentError,
   InvalidTaskError,
   JoinError,
   NestedBlockOnError,
   NoRuntimeError,
   NotSendableError,
+  ArgumentRangeError,
   TaskNotFoundError,
   defineTask,
   type JoinHandle,
@@ -35,26 +37,26 @@ describe('builder options', () => {
     }
   });
 
-  it.each([0, -1, 1.5, Number.NaN, Infinity, '2'])('workerThreads(%s) is a RangeError', (count) => {
-    expect(() => builder().workerThreads(count as number)).toThrow(RangeError);
+  it.each([0, -1, 1.5, Number.NaN, Infinity, '2'])('workerThreads(%s) is an ArgumentRangeError', (count) => {
+    expect(() => builder().workerThreads(count as number)).toThrow(ArgumentRangeError);
   });
 
   it.each([
     ['globalQueueInterval', (n: number) => builder().globalQueueInterval(n)],
     ['eventInterval', (n: number) => builder().eventInterval(n)],
     ['maxBlockingThreads', (n: number) => builder().maxBlockingThreads(n)],
-  ])('%s(0) and %s(1.5) are RangeErrors naming the option', (name, set) => {
-    expect(() => set(0)).toThrow(RangeError);
+  ])('%s(0) and %s(1.5) are ArgumentRangeErrors naming the option', (name, set) => {
+    expect(() => set(0)).toThrow(ArgumentRangeError);
     expect(() => set(1.5)).toThrow(new RegExp(name));
   });
 
   it('threadKeepAlive refuses negative, NaN and infinite durations', () => {
-    for (const ms of [-1, Number.NaN, Infinity]) expect(() => builder().threadKeepAlive(ms)).toThrow(RangeError);
+    for (const ms of [-1, Number.NaN, Infinity]) expect(() => builder().threadKeepAlive(ms)).toThrow(ArgumentRangeError);
   });
 
   it('execArgv must be an array of strings; a flag Node refuses fails build() with its ERR_WORKER_INVALID_EXEC_ARGV', () => {
-    expect(() => builder().execArgv('--no-warnings' as unknown as string[])).toThrow(TypeError);
-    expect(() => builder().execArgv([1] as unknown as string[])).toThrow(TypeError);
+    expect(() => builder().execArgv('--no-warnings' as unknown as string[])).toThrow(InvalidArgumentError);
+    expect(() => builder().execArgv([1] as unknown as string[])).toThrow(InvalidArgumentError);
     expect(() => builder().workerThreads(1).execArgv(['--definitely-not-a-node-flag']).build()).toThrow(expect.objectContaining({ code: 'ERR_WORKER_INVALID_EXEC_ARGV' }));
   });
 
@@ -67,17 +69,17 @@ describe('builder options', () => {
     }
   });
 
-  it('resourceLimits: not an object or an unknown limit is a TypeError, a bad value a RangeError', () => {
-    expect(() => builder().resourceLimits(null as never)).toThrow(TypeError);
-    expect(() => builder().resourceLimits(256 as never)).toThrow(TypeError);
+  it('resourceLimits: not an object or an unknown limit is an InvalidArgumentError, a bad value an ArgumentRangeError', () => {
+    expect(() => builder().resourceLimits(null as never)).toThrow(InvalidArgumentError);
+    expect(() => builder().resourceLimits(256 as never)).toThrow(InvalidArgumentError);
     expect(() => builder().resourceLimits({ maxOldGenMb: 256 } as never)).toThrow(/unknown limit 'maxOldGenMb'/);
-    expect(() => builder().resourceLimits({ maxOldGenerationSizeMb: 'x' } as never)).toThrow(RangeError);
-    expect(() => builder().resourceLimits({ maxOldGenerationSizeMb: -1 })).toThrow(RangeError);
+    expect(() => builder().resourceLimits({ maxOldGenerationSizeMb: 'x' } as never)).toThrow(ArgumentRangeError);
+    expect(() => builder().resourceLimits({ maxOldGenerationSizeMb: -1 })).toThrow(ArgumentRangeError);
     expect(() => builder().resourceLimits({ maxOldGenerationSizeMb: 64, stackSizeMb: 4 })).not.toThrow();
   });
 
-  it('enable(): not a factory is a TypeError, the same driver twice a DriverAlreadyEnabledError', () => {
-    expect(() => builder().enable(time.timeDriver as never)).toThrow(TypeError);
+  it('enable(): not a factory is an InvalidArgumentError, the same driver twice a DriverAlreadyEnabledError', () => {
+    expect(() => builder().enable(time.timeDriver as never)).toThrow(InvalidArgumentError);
     expect(() => builder().enable(time.timeDriver()).enable(time.timeDriver())).toThrow(DriverAlreadyEnabledError);
   });
 
@@ -188,9 +190,9 @@ describe('calls a runtime refuses', () => {
     expect(inOther).toBeInstanceOf(NotSendableError);
   });
 
-  it('shutdownTimeout with a negative or NaN timeout is a RangeError (and shuts nothing down)', () => {
-    expect(() => rt.shutdownTimeout(-1)).toThrow(RangeError);
-    expect(() => rt.shutdownTimeout(Number.NaN)).toThrow(RangeError);
+  it('shutdownTimeout with a negative or NaN timeout is an ArgumentRangeError (and shuts nothing down)', () => {
+    expect(() => rt.shutdownTimeout(-1)).toThrow(ArgumentRangeError);
+    expect(() => rt.shutdownTimeout(Number.NaN)).toThrow(ArgumentRangeError);
     expect(rt.isShutdown).toBe(false);
   });
 });

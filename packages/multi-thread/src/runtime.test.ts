@@ -1,7 +1,7 @@
 // The multi-thread runtime on real worker threads, with 1 and with 2 workers (as Tokio's
 // rt_common runs one body per flavor). Deterministic: no timing assertions, bounded waits only.
 import { threadId } from 'node:worker_threads';
-import { Handle, JoinError, NotSendableError, type JoinHandle } from '@tide/core';
+import { Handle, JoinError, NotSendableError, ArgumentRangeError, type JoinHandle } from '@tide/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MultiThreadRuntime as Runtime } from './index.js';
 import { api, fx, settle, time } from './test-support/runtime.js';
@@ -166,8 +166,8 @@ describe.each([1, 2])('multi-thread runtime with %i worker(s)', (workers) => {
 
 describe('building', () => {
   it('workerThreads(0) is a RangeError', () => {
-    expect(() => MultiThreadRuntime.builder().workerThreads(0)).toThrow(RangeError);
-    expect(() => MultiThreadRuntime.builder().workerThreads(1.5)).toThrow(RangeError);
+    expect(() => MultiThreadRuntime.builder().workerThreads(0)).toThrow(ArgumentRangeError);
+    expect(() => MultiThreadRuntime.builder().workerThreads(1.5)).toThrow(ArgumentRangeError);
   });
 
   it('refuses the paused clock (current-thread only, as in Tokio)', () => {

@@ -1,4 +1,5 @@
-import type { EnterGuard, JoinHandle, RuntimeMetrics, SharedHandle, TaskRef } from '@tide/core';
+import { ArgumentRangeError, type EnterGuard, type JoinHandle, type RuntimeMetrics, type SharedHandle, type TaskRef } from '@tide/core';
+import { describeArgument } from '@tide/core/driver';
 import { MultiThreadBuilder } from './builder.js';
 import { MultiThreadHandle, checkSendable } from './handle.js';
 import { MultiThreadCore, type MultiThreadConfig } from './runtime-core.js';
@@ -117,7 +118,7 @@ export class MultiThreadRuntime<Drivers extends string = never> implements Dispo
    * `RuntimeShutdownError`), and nothing keeps Node alive.
    */
   shutdownTimeout(timeoutMs: number): void {
-    if (!(timeoutMs >= 0)) throw new RangeError(`shutdownTimeout: timeout must be a non-negative number of milliseconds, got ${timeoutMs}`);
+    if (!(timeoutMs >= 0)) throw new ArgumentRangeError(`shutdownTimeout: timeout must be a non-negative number of milliseconds, got ${describeArgument(timeoutMs)}`);
     this.core.shutdown(timeoutMs);
   }
 

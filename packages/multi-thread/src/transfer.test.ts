@@ -1,4 +1,5 @@
 // transfer(): a task's binary result moved to the joining thread instead of copied.
+import { InvalidArgumentError } from '@tide/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MultiThreadRuntime as Runtime } from './index.js';
 import { api, fx } from './test-support/runtime.js';
@@ -40,8 +41,8 @@ describe('transfer()', () => {
   it('returns its argument (no effect where no thread is crossed) and refuses what is not binary', () => {
     const bytes = new Uint8Array(4);
     expect(transfer(bytes)).toBe(bytes);
-    expect(() => transfer('bytes' as never)).toThrow(TypeError);
-    expect(() => transfer({ buffer: new ArrayBuffer(4) } as never)).toThrow(TypeError);
+    expect(() => transfer('bytes' as never)).toThrow(InvalidArgumentError);
+    expect(() => transfer({ buffer: new ArrayBuffer(4) } as never)).toThrow(InvalidArgumentError);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import { InvalidArgumentError } from '@tide/core';
 
 /**
  * Where marked results are remembered: one set per thread, found through a global symbol so that
@@ -30,11 +31,11 @@ function marks(): WeakSet<object> {
  * });
  * ```
  *
- * @throws TypeError if `value` is not an `ArrayBuffer` or a view of one (a typed array, a DataView).
+ * @throws InvalidArgumentError (a `TypeError`) if `value` is not an `ArrayBuffer` or a view of one (a typed array, a DataView).
  */
 export function transfer<T extends ArrayBufferLike | ArrayBufferView>(value: T): T {
   if (!(value instanceof ArrayBuffer) && !(value instanceof SharedArrayBuffer) && !ArrayBuffer.isView(value)) {
-    throw new TypeError('transfer() moves binary data: pass an ArrayBuffer or a typed array (Uint8Array, …) or DataView over one');
+    throw new InvalidArgumentError('transfer() moves binary data: pass an ArrayBuffer or a typed array (Uint8Array, …) or DataView over one');
   }
   marks().add(value);
   return value;

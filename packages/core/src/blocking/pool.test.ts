@@ -451,13 +451,14 @@ describe('BlockingPool', () => {
 
   it('validates its options', () => {
     const parker = new dist.Parker();
-    expect(() => new dist.BlockingPool({ parker, maxThreads: 0 })).toThrow(RangeError);
+    expect(() => new dist.BlockingPool({ parker, maxThreads: 0 })).toThrow(expect.objectContaining({ code: 'E_ARGUMENT_OUT_OF_RANGE' }));
     expect(() => new dist.BlockingPool({ parker, maxThreads: 1.5 })).toThrow(RangeError);
-    expect(() => new dist.BlockingPool({ parker, keepAliveMs: -1 })).toThrow(RangeError);
+    expect(() => new dist.BlockingPool({ parker, keepAliveMs: -1 })).toThrow(expect.objectContaining({ code: 'E_ARGUMENT_OUT_OF_RANGE' }));
+    expect(() => new dist.BlockingPool({} as BlockingPoolOptions)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     expect(() => new dist.BlockingPool({} as BlockingPoolOptions)).toThrow(/parker/);
     const { pool } = makePool();
     expect(pool.poll()).toBe(0);
-    expect(() => pool.shutdown(Number.NaN)).toThrow(RangeError);
+    expect(() => pool.shutdown(Number.NaN)).toThrow(expect.objectContaining({ code: 'E_ARGUMENT_OUT_OF_RANGE' }));
   });
 
   describe('does not keep the process alive', () => {

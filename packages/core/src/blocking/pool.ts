@@ -5,7 +5,7 @@ import { assertSendableArgs } from '../context/remote-handle.js';
 import { registerForeignCompletions, type ForeignCompletions } from '../driver/foreign-completions.js';
 import { Parker, PARKER_EMPTY, PARKER_NOTIFIED, PARKER_PARKED } from '../driver/parker.js';
 import { workerExecArgv } from '../driver/worker-exec-argv.js';
-import { describe, InvalidTaskError, NotSendableError, WorkerExitedError } from '../errors.js';
+import { describe, InvalidArgumentError, InvalidTaskError, NotSendableError, ArgumentRangeError, WorkerExitedError } from '../errors.js';
 import type { RuntimeCore } from '../runtime/runtime-core.js';
 import type { SharedHandle } from '../runtime/shared-handle.js';
 import { CountedJoinHandle, type JoinCounter } from '../task/counted-join-handle.js';
@@ -189,13 +189,13 @@ export class BlockingPool implements TaskOwner {
   constructor(options: BlockingPoolOptions) {
     const { maxThreads = DEFAULT_MAX_THREADS, keepAliveMs = DEFAULT_KEEP_ALIVE_MS } = options;
     if (!Number.isInteger(maxThreads) || maxThreads < 1) {
-      throw new RangeError(`BlockingPool: maxThreads must be a positive integer, got ${String(maxThreads)}`);
+      throw new ArgumentRangeError(`BlockingPool: maxThreads must be a positive integer, got ${String(maxThreads)}`);
     }
     if (typeof keepAliveMs !== 'number' || Number.isNaN(keepAliveMs) || keepAliveMs < 0) {
-      throw new RangeError(`BlockingPool: keepAliveMs must be a non-negative number of milliseconds, got ${String(keepAliveMs)}`);
+      throw new ArgumentRangeError(`BlockingPool: keepAliveMs must be a non-negative number of milliseconds, got ${String(keepAliveMs)}`);
     }
     if (options.parker === undefined || !(options.parker.buffer instanceof SharedArrayBuffer)) {
-      throw new TypeError('BlockingPool: the parker option (the runtime thread\'s Parker) is required');
+      throw new InvalidArgumentError('BlockingPool: the parker option (the runtime thread\'s Parker) is required');
     }
     this.maxThreads = maxThreads;
     this.keepAliveMs = keepAliveMs;
@@ -239,7 +239,7 @@ export class BlockingPool implements TaskOwner {
   spawn<A extends unknown[], T>(runtime: RuntimeCore, ref: TaskRef<A, T, string>, args: A): JoinHandle<Awaited<T>> {
     checkTaskRef(ref);
     const argv: unknown[] = args ?? [];
-    if (!Array.isArray(argv)) throw new TypeError(`spawnBlocking(${ref.name}): the arguments must be an array`);
+    if (!Array.isArray(argv)) throw new InvalidArgumentError(`spawnBlocking(${ref.name}): the arguments must be an array`);
     const cell = new CountedJoinHandle<Awaited<T>, never>(runtime, this, this.joinCount);
     if (this.closed) {
       assertSendableArgs(argv, `spawnBlocking(${ref.name})`);
@@ -332,7 +332,7 @@ export class BlockingPool implements TaskOwner {
   shutdown(timeoutMs = 0): void {
     if (this.closed) return;
     if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-      throw new RangeError(`BlockingPool.shutdown: timeoutMs must be a non-negative number, got ${String(timeoutMs)}`);
+      throw new ArgumentRangeError(`BlockingPool.shutdown: timeoutMs must be a non-negative number, got ${String(timeoutMs)}`);
     }
     this.closed = true;
     this.clearTimer();

@@ -2,7 +2,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Driver } from '../driver/driver.js';
 import { Parker, threadParker } from '../driver/parker.js';
 import { decodeThrown, type EncodedThrown } from '../blocking/error-codec.js';
-import { DriverDisabledError, DriverNotDrivenError, JoinError, NestedBlockOnError, NotSendableError } from '../errors.js';
+import { DriverDisabledError, DriverNotDrivenError, InvalidArgumentError, JoinError, NestedBlockOnError, NotSendableError } from '../errors.js';
 import type { DoneMessage, InjectMessage } from '../runtime/inject-protocol.js';
 import type { RuntimeMetrics } from '../runtime/metrics.js';
 import type { RuntimeCore } from '../runtime/runtime-core.js';
@@ -57,7 +57,7 @@ export class RemoteHandle implements RuntimeHandle<string, never>, RuntimeCore, 
   /** The handle for `shared` on this thread (one per shared handle, however often it is asked for). */
   static from(shared: SharedHandle): RemoteHandle {
     if (shared?.kind !== 'tide.shared-handle' || !shared.port) {
-      throw new TypeError('Handle.fromShared expects the value returned by handle.share() (posted with its port in the transfer list)');
+      throw new InvalidArgumentError('Handle.fromShared expects the value returned by handle.share() (posted with its port in the transfer list)');
     }
     return byPort.get(shared.port) ?? new RemoteHandle(shared);
   }

@@ -1,4 +1,5 @@
 import type { RuntimeFlavor } from '../runtime/runtime-handle.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { Parker } from './parker.js';
 
 /** What a runtime gives a driver when it builds one on a thread. */
@@ -132,7 +133,7 @@ export async function fromSendable(sendable: SendableDriverFactory): Promise<Dri
   const mod = (await import(sendable.url)) as Record<string, unknown>;
   const fn = mod[sendable.exportName];
   if (typeof fn !== 'function') {
-    throw new TypeError(`driver factory '${sendable.exportName}' is not exported by ${sendable.url}`);
+    throw new InvalidArgumentError(`driver factory '${sendable.exportName}' is not exported by ${sendable.url}`);
   }
   return (fn as (options: unknown) => DriverFactory)(sendable.options);
 }

@@ -1,5 +1,5 @@
 import type { DriverFactory } from '../driver/driver.js';
-import { DriverAlreadyEnabledError, describeArgument, type JoinError } from '../errors.js';
+import { DriverAlreadyEnabledError, InvalidArgumentError, ArgumentRangeError, describeArgument, type JoinError } from '../errors.js';
 import type { RuntimeFlavor } from './runtime-handle.js';
 
 /** The settings every flavor's builder gathers (a flavor adds its own). */
@@ -18,9 +18,9 @@ export interface CommonRuntimeConfig {
   readonly drivers: readonly DriverFactory[];
 }
 
-/** Checks a count option: a positive integer, or a `RangeError` naming the option. */
+/** Checks a count option: a positive integer, or an {@link ArgumentRangeError} naming the option. */
 export function positiveInteger(what: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${describeArgument(value)}`);
+  if (!Number.isInteger(value) || value < 1) throw new ArgumentRangeError(`${what} must be a positive integer, got ${describeArgument(value)}`);
   return value;
 }
 
@@ -43,7 +43,7 @@ export abstract class RuntimeBuilderBase {
 
   /** Names the runtime (shown in metrics and thread names). */
   name(name: string): this {
-    if (typeof name !== 'string') throw new TypeError(`name() expects a string, got ${describeArgument(name)}`);
+    if (typeof name !== 'string') throw new InvalidArgumentError(`name() expects a string, got ${describeArgument(name)}`);
     this.runtimeName = name;
     return this;
   }
@@ -62,7 +62,7 @@ export abstract class RuntimeBuilderBase {
 
   /** How long an idle blocking thread is kept, in milliseconds (default 10 000). */
   threadKeepAlive(ms: number): this {
-    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`threadKeepAlive must be a finite, non-negative number of milliseconds, got ${describeArgument(ms)}`);
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new ArgumentRangeError(`threadKeepAlive must be a finite, non-negative number of milliseconds, got ${describeArgument(ms)}`);
     this.keepAliveMs = ms;
     return this;
   }
@@ -70,19 +70,19 @@ export abstract class RuntimeBuilderBase {
   /** Receives each failed task nobody joined (default: `console.error`). */
   onUnhandledError(hook: (error: JoinError) => void): this {
     if (typeof hook !== 'function') {
-      throw new TypeError(`onUnhandledError() expects a function receiving the JoinError, got ${describeArgument(hook)}`);
+      throw new InvalidArgumentError(`onUnhandledError() expects a function receiving the JoinError, got ${describeArgument(hook)}`);
     }
     this.unhandled = hook;
     return this;
   }
 
   /**
-   * Checks and records a driver factory: not a factory → `TypeError`, a second driver of the same
+   * Checks and records a driver factory: not a factory → {@link InvalidArgumentError}, a second driver of the same
    * name → {@link DriverAlreadyEnabledError}, a driver that refuses this flavor → its own error.
    */
   protected addDriver(factory: DriverFactory): void {
     if ((factory as Partial<DriverFactory> | undefined)?.kind !== 'tide.driver-factory') {
-      throw new TypeError('enable() expects a driver factory, for example enable(timeDriver()) — call the factory function');
+      throw new InvalidArgumentError('enable() expects a driver factory, for example enable(timeDriver()) — call the factory function');
     }
     if (this.factories.some((f) => f.name === factory.name)) throw new DriverAlreadyEnabledError(factory.name);
     factory.validate?.(this.flavor);

@@ -1,7 +1,7 @@
 import { receiveMessageOnPort, MessageChannel, type MessagePort } from 'node:worker_threads';
 import { encodeThrown } from '../blocking/error-codec.js';
 import { Parker } from '../driver/parker.js';
-import { TaskNotFoundError } from '../errors.js';
+import { NotSendableError, TaskNotFoundError } from '../errors.js';
 import type { Waker } from '../future/poll.js';
 import { Outcome, type JoinHandle } from '../task/join-handle.js';
 import { lookupTaskRef, resolveTaskRef, type TaskRef } from '../task/task-ref.js';
@@ -56,7 +56,7 @@ function reply(remote: Remote, id: number, outcome: Outcome, result: unknown): v
   try {
     remote.port.postMessage({ op: 'done', id, outcome, value: outcome === Outcome.Panic ? encodeThrown(result) : result } satisfies DoneMessage);
   } catch (error) {
-    const failure = new TypeError(
+    const failure = new NotSendableError(
       `the task's result could not be sent back to the spawning thread (structured clone failed: ${(error as Error)?.message ?? String(error)})`,
     );
     remote.port.postMessage({ op: 'done', id, outcome: Outcome.Panic, value: encodeThrown(failure) } satisfies DoneMessage);

@@ -1,5 +1,5 @@
 import { runInAsyncFrame, swapFrame } from '../context/frame.js';
-import { InvalidTaskError, JoinError } from '../errors.js';
+import { InvalidArgumentError, InvalidTaskError, JoinError } from '../errors.js';
 import { PENDING } from '../future/poll.js';
 import type { Suspend } from '../future/suspend.js';
 import type { RuntimeCore } from '../runtime/runtime-core.js';
@@ -512,8 +512,8 @@ export class LocalScheduler implements TaskOwner {
 }
 
 /** The error a generator task gets for a bare `yield x`, at the exact line. */
-function bareYieldError(value: Suspend): TypeError {
-  return new TypeError(
+function bareYieldError(value: Suspend): InvalidArgumentError {
+  return new InvalidArgumentError(
     `a generator task yielded ${typeof value === 'object' ? 'a non-future object' : String(value)}: use \`yield*\` with a future (for example \`yield* sleep(10)\` or \`yield* handle\`), not a bare \`yield\``,
   );
 }

@@ -10,5 +10,5 @@ export * as mpsc from './mpsc.js';
 export type { TryRecvResult } from './try-recv.js';
 export { Notify } from './notify.js';
 export { Semaphore, SemaphorePermit, SemaphoreClosedError } from './semaphore.js';
-export { Mutex, MutexGuard } from './mutex.js';
+export { Mutex, MutexGuard, MutexGuardReleasedError } from './mutex.js';
 export { yieldNow } from './yield-now.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelClosedError } from '../errors.js';
+import { ChannelClosedError, ArgumentRangeError } from '../errors.js';
 import { toPromise } from '../future/future-base.js';
 import { PENDING } from '../future/poll.js';
 import * as mpsc from './mpsc.js';
@@ -8,7 +8,7 @@ import { CountingWaker, harness, thrown } from './test-helpers.js';
 describe('mpsc.channel / mpsc.unbounded', () => {
   it('rejects a capacity that is not an integer >= 1', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, Infinity]) {
-      expect(() => mpsc.channel(bad)).toThrow(RangeError);
+      expect(() => mpsc.channel(bad)).toThrow(ArgumentRangeError);
     }
     const [tx] = mpsc.channel(3);
     expect(tx.maxCapacity()).toBe(3);

@@ -19,7 +19,7 @@
  * sender arrive in the order they were sent; waiting senders are served first come, first served.
  */
 
-import { ChannelClosedError, describeArgument } from '../errors.js';
+import { ChannelClosedError, ArgumentRangeError, describeArgument } from '../errors.js';
 import { ready, toPromise } from '../future/future-base.js';
 import type { TideFuture } from '../future/future.js';
 import { ClosedFuture, wakeAllClosed } from './closed-future.js';
@@ -39,7 +39,7 @@ const SENT: TideFuture<void> = ready(undefined);
  */
 export function channel<T>(capacity: number): [Sender<T>, Receiver<T>] {
   if (!Number.isSafeInteger(capacity) || capacity < 1) {
-    throw new RangeError(`mpsc bounded channel requires capacity > 0 (an integer), got ${describeArgument(capacity)}`);
+    throw new ArgumentRangeError(`mpsc bounded channel requires capacity > 0 (an integer), got ${describeArgument(capacity)}`);
   }
   const chan = new Chan<T>(capacity);
   return [new Sender(chan), new Receiver(chan)];

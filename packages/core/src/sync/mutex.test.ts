@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Mutex, type MutexGuard } from './mutex.js';
+import { Mutex, MutexGuardReleasedError, type MutexGuard } from './mutex.js';
 import { harness, thrown } from './test-helpers.js';
 import { yieldNow } from './yield-now.js';
 
@@ -113,8 +113,9 @@ describe('Mutex', () => {
     const g = m.tryLock()!;
     g.release();
     expect(g.isHeld()).toBe(false);
-    expect(thrown(() => g.value)).toBeInstanceOf(TypeError);
-    expect(thrown(() => (g.value = { n: 2 }))).toBeInstanceOf(TypeError);
+    expect(thrown(() => g.value)).toBeInstanceOf(MutexGuardReleasedError);
+    expect(thrown(() => (g.value = { n: 2 }))).toMatchObject({ code: 'E_GUARD_RELEASED' });
+    expect(() => g.value).toThrow(/lock the mutex again/);
   });
 
   it('works with plain await', async () => {

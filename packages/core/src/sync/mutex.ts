@@ -3,6 +3,7 @@
  * suspension points. Built on a one-permit {@link Semaphore}, so waiters are served in order.
  */
 
+import { TideError } from '../errors.js';
 import { FutureBase } from '../future/future-base.js';
 import type { TideFuture } from '../future/future.js';
 import { PENDING, type Context, type Poll } from '../future/poll.js';
@@ -59,6 +60,16 @@ export class Mutex<T> {
   }
 }
 
+/** A {@link MutexGuard}'s value was used after the guard was released. */
+export class MutexGuardReleasedError extends TideError {
+  /** Always `E_GUARD_RELEASED`. */
+  readonly code = 'E_GUARD_RELEASED' as const;
+  /** Creates the error; the message says to lock again. */
+  constructor() {
+    super('MutexGuard used after release: lock the mutex again to use its value');
+  }
+}
+
 /**
  * Holds the lock of a {@link Mutex}: read and write the protected value through
  * {@link MutexGuard.value}, then {@link MutexGuard.release} it, or let `using` dispose it.
@@ -74,7 +85,7 @@ export class MutexGuard<T> implements Disposable {
   }
 
   /**
-   * The protected value. Throws `TypeError` after the guard was released: holding on to a guard
+   * The protected value. Throws {@link MutexGuardReleasedError} after the guard was released: holding on to a guard
    * past its lock would let two tasks touch the value at once.
    */
   get value(): T {
@@ -106,7 +117,7 @@ export class MutexGuard<T> implements Disposable {
 
   private check(): void {
     if (this.#permit === null) {
-      throw new TypeError('MutexGuard used after release: lock the mutex again to use its value');
+      throw new MutexGuardReleasedError();
     }
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ArgumentRangeError } from '../errors.js';
 import { toPromise } from '../future/future-base.js';
 import { Semaphore, SemaphoreClosedError, type SemaphorePermit } from './semaphore.js';
 import { harness, thrown } from './test-helpers.js';
@@ -14,12 +15,12 @@ function acquirer(h: ReturnType<typeof harness>, sem: Semaphore, n: number, log:
 
 describe('Semaphore', () => {
   it('validates permit counts', () => {
-    expect(() => new Semaphore(-1)).toThrow(RangeError);
-    expect(() => new Semaphore(1.5)).toThrow(RangeError);
+    expect(() => new Semaphore(-1)).toThrow(ArgumentRangeError);
+    expect(() => new Semaphore(1.5)).toThrow(ArgumentRangeError);
     const sem = new Semaphore(1);
-    expect(() => sem.acquire(-1)).toThrow(RangeError);
-    expect(() => sem.tryAcquire(Number.NaN)).toThrow(RangeError);
-    expect(() => sem.addPermits(Semaphore.MAX_PERMITS)).toThrow(RangeError);
+    expect(() => sem.acquire(-1)).toThrow(ArgumentRangeError);
+    expect(() => sem.tryAcquire(Number.NaN)).toThrow(ArgumentRangeError);
+    expect(() => sem.addPermits(Semaphore.MAX_PERMITS)).toThrow(ArgumentRangeError);
   });
 
   it('acquires, releases, and gives permits back at the end of a `using` scope', () => {

@@ -4,7 +4,7 @@
  * smaller ones behind it rather than starving.
  */
 
-import { TideError, describeArgument } from '../errors.js';
+import { ArgumentRangeError, TideError, describeArgument } from '../errors.js';
 import { FutureBase } from '../future/future-base.js';
 import type { TideFuture } from '../future/future.js';
 import { PENDING, type Context, type Poll, type Waker } from '../future/poll.js';
@@ -26,7 +26,7 @@ export class SemaphoreClosedError extends TideError {
 /** Checks a permit count argument. */
 function checkCount(n: number, what: string): void {
   if (!Number.isSafeInteger(n) || n < 0) {
-    throw new RangeError(`${what} must be an integer between 0 and ${Semaphore.MAX_PERMITS}, got ${describeArgument(n)}`);
+    throw new ArgumentRangeError(`${what} must be an integer between 0 and ${Semaphore.MAX_PERMITS}, got ${describeArgument(n)}`);
   }
 }
 
@@ -129,7 +129,7 @@ export class Semaphore {
     checkCount(n, 'addPermits: the number of permits');
     const state = this.#state;
     if (state.permits + n > Semaphore.MAX_PERMITS) {
-      throw new RangeError(`addPermits: a semaphore holds at most ${Semaphore.MAX_PERMITS} permits`);
+      throw new ArgumentRangeError(`addPermits: a semaphore holds at most ${Semaphore.MAX_PERMITS} permits`);
     }
     state.release(n);
   }

@@ -1,4 +1,4 @@
-import { InvalidTaskError, TaskNotFoundError } from '../errors.js';
+import { InvalidArgumentError, InvalidTaskError, TaskNotFoundError } from '../errors.js';
 import type { RequirementsOfYield } from '../future/suspend.js';
 
 /**
@@ -49,10 +49,10 @@ export function defineTask<A extends unknown[], T>(
 export function defineTask<A extends unknown[], T>(url: string, name: string, fn: (...args: A) => T): TaskRef<A, T, never>;
 export function defineTask(url: string, name: string, fn: (...args: unknown[]) => unknown): TaskRef<unknown[], unknown, string> {
   if (typeof url !== 'string' || !/^[a-z][a-z0-9+.-]*:/i.test(url)) {
-    throw new TypeError(`defineTask: the first argument must be the module URL (import.meta.url), got ${String(url)}`);
+    throw new InvalidArgumentError(`defineTask: the first argument must be the module URL (import.meta.url), got ${String(url)}`);
   }
   if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError('defineTask: the second argument must be a non-empty task name');
+    throw new InvalidArgumentError('defineTask: the second argument must be a non-empty task name');
   }
   if (typeof fn !== 'function') throw new InvalidTaskError(fn, 'a function as the third argument of defineTask');
   const ref: TaskRef<unknown[], unknown, string> = Object.freeze({ kind: 'tide.task-ref', url, name, fn });

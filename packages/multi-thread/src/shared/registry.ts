@@ -1,3 +1,4 @@
+import { ArgumentRangeError } from '@tide/core';
 import { lock, unlock } from '../queue/spin-lock.js';
 import { C, REGISTRY_CAPACITY } from './layout.js';
 import type { SharedMemory } from './memory.js';
@@ -50,7 +51,7 @@ export class TaskRegistry {
       const bytes = encoder.encode(key);
       const at = control[C.RegistryBytes]!;
       if (id >= REGISTRY_CAPACITY || at + bytes.length > this.memory.registryBytes.length) {
-        throw new RangeError(
+        throw new ArgumentRangeError(
           `tide: this multi-thread runtime has interned ${id} distinct tasks, its limit; define tasks once at module top level instead of creating TaskRefs dynamically`,
         );
       }

@@ -2,6 +2,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import {
   DriverDisabledError,
   EnterGuard,
+  InvalidTaskError,
   NestedBlockOnError,
   NotSendableError,
   RuntimeShutdownError,
@@ -262,7 +263,7 @@ export class WorkerCore implements HandleBackend, OriginHost {
   spawnLocal(fn: unknown, args: unknown[]): Cell {
     if (this.stopped) return this.cancelled();
     if (typeof fn !== 'function' && !isTaskRef(fn)) {
-      throw new TypeError(`spawnLocal expects a function (generator, async or plain), got ${describe(fn)}`);
+      throw new InvalidTaskError(fn, 'a function (generator, async or plain) or a TaskRef for spawnLocal');
     }
     this.localSpawned++;
     return this.scheduler.spawn(fn, args);
