@@ -1,6 +1,7 @@
 /**
  * spawn-join: the cost of one task — spawn it, let it run to completion, join its handle.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn, type JoinHandle } from '@tide/core';
 import { CurrentThreadRuntime } from '@tide/current-thread';
 import { timeDriver } from '@tide/time-driver';
@@ -76,6 +77,25 @@ export async function callAwaitNative(n: number, batch: number): Promise<number>
   return sum;
 }
 
+// ---- native inside AsyncLocalStorage: the floor of any runtime that keeps a context across await ----
+
+/**
+ * {@link callAwaitNative}, but each call runs inside `AsyncLocalStorage.run`: the least an async
+ * task costs when code after its `await`s must still see which runtime and task it belongs to
+ * (`Handle.current()`, `currentTask()`), which on Node is what AsyncLocalStorage is for.
+ */
+export async function callAwaitInContext(n: number, batch: number): Promise<number> {
+  const storage = new AsyncLocalStorage<{ readonly task: number }>();
+  let sum = 0;
+  const promises = new Array<Promise<number>>(batch);
+  for (let base = 0; base < n; base += batch) {
+    const m = Math.min(batch, n - base);
+    for (let j = 0; j < m; j++) promises[j] = storage.run({ task: base + j }, trivialAsync, base + j);
+    for (let j = 0; j < m; j++) sum += await promises[j]!;
+  }
+  return sum;
+}
+
 // ---- effect: Effect.fork + Fiber.join ----
 
 function forkJoinEffect(n: number, batch: number): Effect.Effect<number> {
@@ -142,7 +162,10 @@ export default defineScenario<SpawnJoinParams>({
     '(the sum of all results is checked). tide runs on a current-thread runtime: (a) `tide-gen` spawns a ' +
     'hoisted generator function with an argument from a generator root in a synchronous `rt.blockOn`, ' +
     '(b) `tide-async` spawns async closures from an async root in a host-driven `rt.run` and joins with ' +
-    '`await handle`. Peers: native `async` function calls awaited, effect `Effect.fork(Effect.succeed(i))` + ' +
+    '`await handle`. Peers: native `async` function calls awaited; the same calls each inside ' +
+    '`AsyncLocalStorage.run` (`native-in-context`: the floor for any runtime whose async tasks still know their ' +
+    'runtime and task after an `await`, as `Handle.current()` requires; its own process, since it turns on ' +
+    'promise hooks); effect `Effect.fork(Effect.succeed(i))` + ' +
     '`Fiber.join` inside `Effect.runPromise` (effect 3, the `effect` package) and the same with ' +
     '`Effect.forkChild` on effect 4 (installed as `effect-v4`), effection `spawn` + `yield* task` inside `run` (on ' +
     '`effectionTasks` tasks, since it costs tens of µs per task). Figure: wall time per task.',
@@ -192,6 +215,18 @@ export default defineScenario<SpawnJoinParams>({
       },
     },
     {
+      id: 'native-in-context',
+      label: 'native async fn in AsyncLocalStorage.run + await',
+      side: 'peer',
+      // AsyncLocalStorage turns on promise hooks for the rest of the process (see tide-async).
+      isolate: true,
+      run: async ({ tasks, batch }) => {
+        const { ms, value } = await timeAsync(() => callAwaitInContext(tasks, batch));
+        check('native-in-context sum', value, sumBelow(tasks));
+        return nsPerTask(ms, tasks);
+      },
+    },
+    {
       id: 'effect',
       label: 'effect Effect.fork + Fiber.join',
       side: 'peer',
@@ -228,6 +263,7 @@ export default defineScenario<SpawnJoinParams>({
   comparisons: [
     { tide: 'tide-gen', peer: 'native', target: { maxRatio: 1.5, text: '≤ 1.5× native' } },
     { tide: 'tide-async', peer: 'native', target: { maxRatio: 1.5, text: '≤ 1.5× native' } },
+    { tide: 'tide-async', peer: 'native-in-context' },
     { tide: 'tide-gen', peer: 'effect', target: { maxRatio: 0.2, text: '≥ 5× faster than effect' } },
     { tide: 'tide-async', peer: 'effect', target: { maxRatio: 0.2, text: '≥ 5× faster than effect' } },
     { tide: 'tide-gen', peer: 'effect4', target: { maxRatio: 0.2, text: '≥ 5× faster than effect' } },
