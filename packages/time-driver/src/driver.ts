@@ -3,6 +3,8 @@ import { Clock } from './clock.js';
 import { ClockError } from './errors.js';
 import { TimingWheel } from './wheel/timing-wheel.js';
 import type { TimerEntry } from './wheel/entry.js';
+// A cycle (sleep.ts imports this module), used only once both have loaded: in the constructor.
+import { Sleep } from './sleep.js';
 
 // Far below the 1 ms resolution, far above the rounding error of millisecond sums near performance.now().
 const TICK_EPSILON = 1e-6;
@@ -37,6 +39,14 @@ export class TimeDriver implements Driver<'time'> {
   private readonly cx: DriverContext;
   private readonly flavor: string;
   private shut = false;
+  /**
+   * A sleep that lives as long as the driver and is never registered. It keeps the hidden class
+   * of sleeps (and the transitions that lead to it) reachable: when every sleep of a burst has
+   * completed and died, a full GC would otherwise collect that class, deoptimize every function
+   * compiled for it (V8's "weak objects" deopt) and make the next burst run while the JIT
+   * re-learns and recompiles them.
+   */
+  private readonly sleepShape: Sleep;
 
   /** @internal Built by the runtime from {@link timeDriver}. */
   constructor(options: TimeDriverOptions, cx: DriverContext) {
@@ -47,6 +57,7 @@ export class TimeDriver implements Driver<'time'> {
     this.hostPark = new HostPark(cx.parker);
     this.cx = cx;
     this.flavor = cx.flavor;
+    this.sleepShape = new Sleep(this, this.origin);
   }
 
   /** True after shutdown: new timers are refused and pending ones fail. */
