@@ -15,7 +15,7 @@ import { ReactorThread } from './reactor/reactor-thread.js';
 import { decodeJson } from './ring/codec.js';
 import { ChannelConsumer, type MessageHandler } from './ring/consumer.js';
 import { allocateChannel } from './ring/layout.js';
-import { uint8Slabs } from './ring/slab.js';
+import { uint8Slabs, uninitialized } from './ring/slab.js';
 import { ChannelProducer } from './ring/producer.js';
 
 /** The largest payload one ring slot carries; larger ones are split (and joined by the reader). */
@@ -27,6 +27,12 @@ const MAX_PART_BYTES = 256 * 1024;
  * park sooner (then it is asked at once).
  */
 const READ_POLL_MS = 1;
+
+/** The size of the buffer direct socket reads go into (the most one read takes). */
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/** Reads of at least this many bytes keep their buffer; smaller ones are copied out of it. */
+const READ_KEEP_MIN = 16 * 1024;
 
 /** Commands the reactor handles before it lets its socket events run. */
 const REACTOR_COMMAND_BATCH = 256;
@@ -57,6 +63,8 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   readonly options: ResolvedIoDriverOptions;
   /** Where received bytes are copied out of the completion arena. @internal */
   readonly receiveSlabs = uint8Slabs();
+  /** Where direct socket reads land first; see {@link IoDriver.claimRead}. */
+  private readScratch: Uint8Array | null = null;
   /** The largest payload per ring slot. @internal */
   readonly partBytes: number;
   /** Connected sockets' fds, written to directly from this thread (see `io/socket-table.ts`). @internal */
@@ -83,6 +91,8 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   /** Streams whose waiting readers are served by retrying their sockets at turns ({@link READ_POLLED}). */
   private polled: TcpStream[] = [];
   private nextProbeAt = 0;
+  /** Streams whose other end is not (yet) a stream of this driver, by `local peer` address. */
+  private readonly unpaired = new Map<string, TcpStream>();
 
   /** @internal Built by the runtime from {@link ioDriver}. */
   constructor(options: IoDriverOptions, cx: DriverContext) {
@@ -246,6 +256,41 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   }
 
   /**
+   * A stream was opened: if the other end of its connection is a stream of this driver (its
+   * local address is this one's peer address and the other way round: a loopback connection
+   * between two tasks of this thread), makes them partners (`TcpStream.partner`). A wrong match
+   * could only delay a read until the driver's next turns, never lose bytes. @internal
+   */
+  pair(stream: TcpStream): void {
+    const local = addrKey(stream.localAddr());
+    const peer = addrKey(stream.peerAddr());
+    if (local === null || peer === null) return;
+    const partner = this.unpaired.get(`${peer} ${local}`);
+    if (partner !== undefined) {
+      this.unpaired.delete(`${peer} ${local}`);
+      stream.partner = partner;
+      partner.partner = stream;
+      return;
+    }
+    const key = `${local} ${peer}`;
+    // Two open streams with the same addresses: an old one whose connection ended. Pair neither.
+    if (this.unpaired.has(key)) this.unpaired.delete(key);
+    else this.unpaired.set(key, stream);
+  }
+
+  /** A stream was closed: its partner reads its socket again for what is left (and the end). @internal */
+  unpair(stream: TcpStream): void {
+    const partner = stream.partner;
+    if (partner !== null) {
+      partner.partner = null;
+      stream.partner = null;
+      return;
+    }
+    const key = `${addrKey(stream.localAddr())} ${addrKey(stream.peerAddr())}`;
+    if (this.unpaired.get(key) === stream) this.unpaired.delete(key);
+  }
+
+  /**
    * Sends a command whose completion `target` waits for; returns the request id. Throws the
    * reactor's failure if it died.
    *
@@ -380,6 +425,25 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
     this.command(Cmd.TcpReadOnce, stream.rid);
   }
 
+  /** The buffer a direct socket read goes into; {@link IoDriver.claimRead} takes what it got. @internal */
+  readBuffer(): Uint8Array {
+    return (this.readScratch ??= uninitialized(READ_BUFFER_BYTES));
+  }
+
+  /**
+   * The `n` bytes a read just put at the start of {@link IoDriver.readBuffer}, as memory the
+   * reader owns: a big read keeps the buffer itself (no copy; the next read gets a new one), a
+   * small one is copied into the receive slabs and the buffer is reused (a few bytes must not
+   * hold 64 KiB alive). One allocation per big read, of one size, like Node's own socket reads:
+   * memory the allocator recycles. @internal
+   */
+  claimRead(n: number): Uint8Array {
+    const buffer = this.readScratch!;
+    if (n < READ_KEEP_MIN) return this.receiveSlabs.copy(buffer.subarray(0, n));
+    this.readScratch = null;
+    return n === buffer.length ? buffer : buffer.subarray(0, n);
+  }
+
   /** Interests were registered (+) or released (-). @internal */
   interestDelta(delta: number): void {
     const before = this.interests;
@@ -502,4 +566,10 @@ export function ioDriver(options: IoDriverOptions = {}): DriverFactory<'io', IoD
  */
 export function currentIoDriver(): IoDriver {
   return currentDriver<IoDriver>('io', '.enable(ioDriver())');
+}
+
+/** A socket address as a map key, or null if the system did not report one. */
+function addrKey(addr: { readonly host: string; readonly port: number; readonly family: string }): string | null {
+  if (typeof addr.host !== 'string' || addr.host === '' || !(addr.port > 0)) return null;
+  return `${addr.family}/${addr.host}/${addr.port}`;
 }

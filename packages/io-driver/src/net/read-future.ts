@@ -2,6 +2,7 @@ import { FutureBase, PENDING, type Context, type Poll, type Waker } from '@tide/
 import { IoError } from '../errors.js';
 import type { Interest } from '../io/interest.js';
 import { copyInto } from '../ring/copy.js';
+import { uninitialized } from '../ring/slab.js';
 import type { TcpStream } from './tcp-stream.js';
 
 /**
@@ -45,16 +46,6 @@ export class ReadFuture extends FutureBase<Uint8Array | null, 'io'> implements I
   override [Symbol.dispose](): void {
     this.stream.readers.unregister(this);
   }
-}
-
-/**
- * A buffer for `n` bytes that the caller overwrites completely before anyone sees it, so it need
- * not be zeroed first.
- */
-function uninitialized(n: number): Uint8Array {
-  if (n <= 64) return new Uint8Array(n); // small arrays live on V8's heap: cheaper as they are
-  const memory = Buffer.allocUnsafeSlow(n);
-  return new Uint8Array(memory.buffer, memory.byteOffset, n);
 }
 
 /**

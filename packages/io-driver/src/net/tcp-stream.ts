@@ -25,8 +25,6 @@ export interface ConnectOptions {
 /** The largest number of bytes one `read()` returns when no maximum is given. */
 const DEFAULT_READ_MAX = 64 * 1024;
 
-/** The most bytes one direct read of a socket takes into the receive slabs. */
-const READ_CHUNK_MAX = 64 * 1024;
 
 const EMPTY: Uint8Array[] = [];
 const EMPTY_BYTES = new Uint8Array(0);
@@ -97,6 +95,17 @@ export class TcpStream implements IoResource, Disposable {
    * through the reactor once the runtime parks).
    */
   emptyAt = -1;
+  /**
+   * @internal The other end of this connection when it is a stream of this driver too (a loopback
+   * connection between two tasks of this thread, see `IoDriver.pair`), else null. Then nothing can
+   * be in this stream's socket that {@link TcpStream.partner} did not send, and a read that would
+   * find it empty is not attempted (see {@link TcpStream.readDirect}).
+   */
+  partner: TcpStream | null = null;
+  /** @internal Bytes this stream gave the kernel (directly) or the reactor to send. */
+  sentBytes = 0;
+  /** @internal Bytes this stream's socket delivered (read directly or by the reactor). */
+  receivedBytes = 0;
 
   /** @internal Streams are created by `connect` and `accept`. */
   constructor(driver: IoDriver, rid: number, addrs: StreamAddrs, slot = -1) {
@@ -109,6 +118,7 @@ export class TcpStream implements IoResource, Disposable {
     this.readers = new InterestSet(driver);
     this.ackThreshold = Math.max(1, Math.floor(driver.options.readHighWaterMark / 2));
     driver.register(rid, this);
+    driver.pair(this);
   }
 
   /**
@@ -202,6 +212,7 @@ export class TcpStream implements IoResource, Disposable {
     if (!this.closed) {
       this.closed = true;
       this.driver.unregister(this.rid);
+      this.driver.unpair(this);
       this.driver.command(Cmd.Close, this.rid);
       this.queue = EMPTY;
       this.queueHead = 0;
@@ -289,6 +300,14 @@ export class TcpStream implements IoResource, Disposable {
   readDirect(target: Uint8Array, offset: number, max: number): number {
     const slot = this.slot;
     if (slot === -1 || this.readMode === READ_BY_REACTOR || this.buffered > 0 || !this.driver.directIoAllowed()) return NOT_DIRECT;
+    const partner = this.partner;
+    if (partner !== null && partner.sentBytes === this.receivedBytes && !partner.writeClosed) {
+      // The peer is a stream of this thread and everything it sent was read: the socket is empty
+      // for sure, and a read would only fail with EAGAIN (an exception Node builds, costlier than
+      // the system call).
+      this.emptyAt = this.driver.directWriteBytes;
+      return WOULD_BLOCK;
+    }
     const sockets = this.driver.sockets;
     const fd = sockets.lockForRead(slot);
     if (fd === -1) return NOT_DIRECT;
@@ -314,20 +333,21 @@ export class TcpStream implements IoResource, Disposable {
     }
     this.readMode = READ_DIRECT;
     if (n === 0) this.eof = true;
+    this.receivedBytes += n;
     return n;
   }
 
   /**
-   * `read(max)` straight from the socket: the bytes (in the driver's receive slabs), null at the
+   * `read(max)` straight from the socket: the bytes (see `IoDriver.claimRead`), null at the
    * end of the stream, or undefined if that is not possible now (see {@link TcpStream.readDirect}).
    *
    * @internal
    */
   readDirectChunk(max: number): Uint8Array | null | undefined {
-    let result = NOT_DIRECT;
-    const chunk = this.driver.receiveSlabs.fillWith(Math.min(max, READ_CHUNK_MAX), (target, offset, room) => (result = this.readDirect(target, offset, room)));
-    if (chunk !== null) return chunk;
-    return result === 0 ? null : undefined;
+    const buffer = this.driver.readBuffer();
+    const n = this.readDirect(buffer, 0, Math.min(max, buffer.length));
+    if (n > 0) return this.driver.claimRead(n);
+    return n === 0 ? null : undefined;
   }
 
   /**
@@ -356,13 +376,12 @@ export class TcpStream implements IoResource, Disposable {
         n = sink.fillDirect();
         if (n > 0 && sink.full) this.sink = null;
       } else {
-        let result = NOT_DIRECT;
-        const chunk = this.driver.receiveSlabs.fillWith(READ_CHUNK_MAX, (target, offset, room) => (result = this.readDirect(target, offset, room)));
-        if (chunk !== null) {
-          this.enqueue(chunk);
-          this.buffered += chunk.length;
+        const buffer = this.driver.readBuffer();
+        n = this.readDirect(buffer, 0, buffer.length);
+        if (n > 0) {
+          this.enqueue(this.driver.claimRead(n));
+          this.buffered += n;
         }
-        n = result;
       }
     } catch {
       n = 0; // the error is kept in `error`
@@ -391,6 +410,7 @@ export class TcpStream implements IoResource, Disposable {
         // The reactor read one chunk for a waiting reader and stopped: this thread reads again.
         if (a === 1) this.readMode = READ_DIRECT;
         if (data === null) return;
+        this.receivedBytes += data.length;
         let rest = data;
         const sink = this.sink;
         if (sink !== null && this.buffered === 0) {

@@ -225,6 +225,37 @@ describe('TcpListener and TcpStream', () => {
     expect(outcome.writeAfter).toMatchObject({ code: 'EPIPE' });
   });
 
+  it('between two tasks of one runtime, a reader that waits gets every byte and the end: direct writes, writes through the reactor, small writes, close', () => {
+    // Both ends are streams of this driver: reads skip the socket while all the partner sent was
+    // read. Whatever path the partner's bytes take, none may be missed and the end must arrive.
+    rt = ioRuntime();
+    const big = randomBytes(8 * 1024 * 1024); // more than the socket takes at once: the rest goes through the reactor
+    const outcome = rt.blockOn(function* () {
+      const listener = yield* bindLocal();
+      const server = spawn(function* () {
+        const stream = yield* listener.accept();
+        const first = yield* stream.readExact(5); // waits before the client wrote anything
+        yield* stream.writeAll(big);
+        for (let i = 0; i < 100; i++) yield* stream.writeAll(text('x'));
+        stream.close(); // not shutdown: the reader learns of the end from the socket alone
+        return str(first);
+      });
+      const client = yield* TcpStream.connect(listener.localAddr());
+      const reader = spawn(readToEnd, client); // waits before the server wrote anything
+      yield* yieldNow();
+      yield* client.writeAll(text('hello'));
+      const received = yield* reader;
+      const first = yield* server;
+      client.close();
+      listener.close();
+      return { first, received };
+    });
+    expect(outcome.first).toBe('hello');
+    expect(outcome.received.length).toBe(big.length + 100);
+    expect(sameBytes(outcome.received.subarray(0, big.length), big)).toBe(true);
+    expect(str(outcome.received.subarray(big.length))).toBe('x'.repeat(100));
+  });
+
   it('times out a read that never arrives (time driver) and releases its interest', () => {
     rt = CurrentThreadRuntime.builder().enable(ioDriver()).enable(timeDriver({ startPaused: true })).build();
     const outcome = rt.blockOn(function* () {

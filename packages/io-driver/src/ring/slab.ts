@@ -30,25 +30,6 @@ export class SlabAllocator<B extends Uint8Array> {
     this.maxPooled = slabBytes >>> 2;
   }
 
-  /**
-   * Lets `fill(target, offset, max)` write up to `max` bytes at `target[offset]` (in the current
-   * slab, or a fresh one if fewer than `max` bytes are left; `max` at most a quarter of a slab) and
-   * returns a view of the `n` bytes it reports, or null if it reports none (`n <= 0`, nothing is
-   * used). For reading from a socket straight into received memory.
-   */
-  fillWith(max: number, fill: (target: B, offset: number, max: number) => number): B | null {
-    if (max > this.maxPooled) max = this.maxPooled;
-    if (this.used + max > this.slabBytes) {
-      this.slab = this.allocate(this.slabBytes);
-      this.used = 0;
-    }
-    const offset = this.used;
-    const n = fill(this.slab, offset, max);
-    if (n <= 0) return null;
-    this.used = offset + n;
-    return this.view(this.slab, offset, n);
-  }
-
   /** A private copy of `source`. */
   copy(source: Uint8Array): B {
     const length = source.length;
@@ -85,4 +66,16 @@ export function uint8Slabs(slabBytes = 256 * 1024): SlabAllocator<Uint8Array> {
     },
     (slab, offset, length) => slab.subarray(offset, offset + length),
   );
+}
+
+/**
+ * A buffer for `n` bytes that the caller overwrites completely before anyone sees it, so it need
+ * not be zeroed first.
+ *
+ * @internal
+ */
+export function uninitialized(n: number): Uint8Array {
+  if (n <= 64) return new Uint8Array(n); // small arrays live on V8's heap: cheaper as they are
+  const memory = Buffer.allocUnsafeSlow(n);
+  return new Uint8Array(memory.buffer, memory.byteOffset, n);
 }
