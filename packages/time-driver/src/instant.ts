@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { currentFrame } from '@tide/core/driver';
 import { checkDuration } from './duration.js';
 import type { TimeDriver } from './driver.js';
