@@ -109,15 +109,18 @@ export class CurrentThreadCore implements RuntimeCore, InjectTarget {
       maxThreads: this.config.maxBlockingThreads,
       keepAliveMs: this.config.threadKeepAliveMs,
       parker: this.parker,
-      shared: () => this.share(),
+      shared: () => this.share(true),
       ...(this.config.name !== undefined ? { name: this.config.name } : {}),
     });
     return this.pool.spawn(this, ref, args);
   }
 
-  /** A transferable description of the runtime for `Handle.fromShared` on another thread. */
-  share(): ReturnType<InjectQueue['share']> {
-    return this.inject.share({ id: this.id, flavor: 'current_thread', name: this.config.name, drivers: this.driverNames });
+  /**
+   * A transferable description of the runtime for `Handle.fromShared` on another thread
+   * (`forBlockingThread`: for one of this runtime's blocking-pool threads, see `InjectQueue.share`).
+   */
+  share(forBlockingThread = false): ReturnType<InjectQueue['share']> {
+    return this.inject.share({ id: this.id, flavor: 'current_thread', name: this.config.name, drivers: this.driverNames }, forBlockingThread);
   }
 
   private cancelledHandle(): Cell {

@@ -245,7 +245,7 @@ export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHo
       maxThreads: this.config.maxBlockingThreads,
       keepAliveMs: this.config.threadKeepAliveMs,
       parker: this.parker,
-      shared: () => this.share(),
+      shared: () => this.share(true),
       ...(this.config.name !== undefined ? { name: this.config.name } : {}),
     });
     const cell = this.pool.spawn(this, ref, args) as Cell;
@@ -336,9 +336,12 @@ export class MultiThreadCore implements HandleBackend, OriginHost, ForeignWakeHo
     });
   }
 
-  /** A transferable handle whose requests arrive on this thread. */
-  share(): SharedHandle {
-    const shared = this.inbox.share({ id: this.id, flavor: 'multi_thread', name: this.config.name, drivers: this.driverNames, runsRemoteBlockOn: true });
+  /** A transferable handle whose requests arrive on this thread (`forBlockingThread`: see `InjectQueue.share`). */
+  share(forBlockingThread = false): SharedHandle {
+    const shared = this.inbox.share(
+      { id: this.id, flavor: 'multi_thread', name: this.config.name, drivers: this.driverNames, runsRemoteBlockOn: true },
+      forBlockingThread,
+    );
     this.armPump();
     return shared;
   }

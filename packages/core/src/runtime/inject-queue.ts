@@ -29,6 +29,8 @@ export interface InjectByNameTarget {
 
 interface Remote {
   readonly port: MessagePort;
+  /** A blocking-pool thread's handle: the pool's busy count says whether it may still send work. */
+  readonly blockingThread: boolean;
   parker: Parker | null;
   readonly tasks: Map<number, Cell>;
 }
@@ -91,16 +93,28 @@ function start(message: SpawnMessage, target: InjectTarget | InjectByNameTarget)
  */
 export class InjectQueue {
   private readonly remotes: Remote[] = [];
+  // Remotes that are not blocking-pool threads (see hasRemotes).
+  private userRemotes = 0;
   private closed = false;
 
   /** @param parker - the runtime thread's parker (remote senders unpark it). */
   constructor(private readonly parker: Parker) {}
 
-  /** A new transferable handle description; its port must be in the transfer list when posted. */
-  share(meta: Pick<SharedHandle, 'id' | 'flavor' | 'name' | 'drivers'> & Partial<Pick<SharedHandle, 'runsRemoteBlockOn'>>): SharedHandle {
+  /**
+   * A new transferable handle description; its port must be in the transfer list when posted.
+   * `forBlockingThread` marks the handle a blocking-pool thread gets: it does not count in
+   * {@link hasRemotes}, since an idle pool thread runs no code that could send work (the pool's
+   * own busy count covers a running one) — else one `spawnBlocking` would keep the runtime from
+   * ever reporting a deadlock.
+   */
+  share(
+    meta: Pick<SharedHandle, 'id' | 'flavor' | 'name' | 'drivers'> & Partial<Pick<SharedHandle, 'runsRemoteBlockOn'>>,
+    forBlockingThread = false,
+  ): SharedHandle {
     const { port1, port2 } = new MessageChannel();
     // Never started: receiveMessageOnPort reads it, and an unstarted port keeps nothing alive.
-    this.remotes.push({ port: port1, parker: null, tasks: new Map() });
+    this.remotes.push({ port: port1, blockingThread: forBlockingThread, parker: null, tasks: new Map() });
+    if (!forBlockingThread) this.userRemotes++;
     return {
       kind: 'tide.shared-handle',
       ...meta,
@@ -111,9 +125,12 @@ export class InjectQueue {
     };
   }
 
-  /** True if some remote thread holds a shared handle (it may still send work). */
+  /**
+   * True if some thread other than a blocking-pool thread holds a shared handle: it may still send
+   * work at any time (Tokio's spawn_from_other_thread_idle), so the runtime cannot be deadlocked.
+   */
   get hasRemotes(): boolean {
-    return this.remotes.length > 0;
+    return this.userRemotes > 0;
   }
 
   /** Remote tasks started here and not yet finished. */
@@ -175,5 +192,6 @@ export class InjectQueue {
   dispose(): void {
     for (const remote of this.remotes) remote.port.close();
     this.remotes.length = 0;
+    this.userRemotes = 0;
   }
 }

@@ -248,7 +248,7 @@ export class WorkerCore implements HandleBackend, OriginHost {
       maxThreads: this.init.maxBlockingThreads,
       keepAliveMs: this.init.threadKeepAliveMs,
       parker: this.parker,
-      shared: () => this.share(),
+      shared: () => this.share(true),
       name: `${this.name ?? 'tide'}-${this.index}`,
     });
     return this.pool.spawn(this, ref, args);
@@ -275,10 +275,10 @@ export class WorkerCore implements HandleBackend, OriginHost {
     return readMetrics(this.shared, undefined);
   }
 
-  /** A transferable handle whose spawns arrive on this worker. */
-  share(): SharedHandle {
+  /** A transferable handle whose spawns arrive on this worker (`forBlockingThread`: see `InjectQueue.share`). */
+  share(forBlockingThread = false): SharedHandle {
     this.kick();
-    return this.inbox.share({ id: this.id, flavor: 'multi_thread', name: this.name, drivers: this.driverNames, runsRemoteBlockOn: true });
+    return this.inbox.share({ id: this.id, flavor: 'multi_thread', name: this.name, drivers: this.driverNames, runsRemoteBlockOn: true }, forBlockingThread);
   }
 
   /** Enters this runtime's context on this thread. */

@@ -1,7 +1,7 @@
 import { DeadlockError } from '@tide/core';
 import { describe, expect } from 'vitest';
 import { createProbe, read } from '../probe.js';
-import { addNumbers, asyncDouble, awaitIdleOneshot, joinAsyncTask } from '../tasks.js';
+import { addNumbers, asyncDouble, awaitIdleOneshot, joinAsyncTask, viaSpawnBlocking } from '../tasks.js';
 import type { SuiteContext } from './suite-context.js';
 
 /** Calls `fn`, expecting it to throw; returns what it threw. */
@@ -52,6 +52,15 @@ export function deadlockCases(ctx: SuiteContext): void {
       const rt = ctx.runtime();
       expect(rt.blockOn(joinAsyncTask, 1)).toBe(2);
       expect(rt.blockOn(asyncDouble, 2)).toBe(4);
+    });
+
+    it('a runtime that has run blocking tasks still reports a deadlock: its idle blocking threads cannot wake the root', () => {
+      // Kept alive for 60 s: the idle threads exist when the root deadlocks (it used to hang until they exited).
+      const rt = ctx.build({ threadKeepAliveMs: 60_000 });
+      expect(rt.blockOn(viaSpawnBlocking, 'addNumbers', [1, 2])).toBe(3);
+      const probe = createProbe();
+      expect(() => rt.blockOn(awaitIdleOneshot, probe, 0)).toThrow(DeadlockError);
+      expect(read(probe, 0)).toBe(1);
     });
 
     it('the runtime is still usable after a DeadlockError', () => {
