@@ -170,8 +170,10 @@ export default defineScenario<SpawnJoinParams>({
     '`Effect.forkChild` on effect 4 (installed as `effect-v4`), effection `spawn` + `yield* task` inside `run` (on ' +
     '`effectionTasks` tasks, since it costs tens of µs per task). Figure: wall time per task.',
   unit: 'ns/task',
-  // One warm-up round already runs a million tasks per contender.
-  warmup: 1,
+  // Warm-up rounds run a million tasks each per contender. tide's scheduler reaches its steady
+  // state (every hot function optimized, no more deopts) only in the third round of a process:
+  // JIT warm-up is not a per-task cost, so every contender gets three.
+  warmup: 3,
   params: {
     full: { tasks: 1_000_000, effectionTasks: 20_000, batch: 1_000 },
     quick: { tasks: 2_000, effectionTasks: 200, batch: 100 },
