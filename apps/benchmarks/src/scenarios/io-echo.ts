@@ -113,8 +113,12 @@ function* tideEcho(size: number, roundTrips: number, warmupRoundTrips: number) {
   const client = yield* TcpStream.connect(listener.localAddr(), { noDelay: true });
   const message = new Uint8Array(size).fill(7);
   // The reactor thread is new in every repetition, and its code starts cold (interpreted until
-  // V8 optimizes it, which takes some 100 round trips): warm up outside the measured region, as
-  // raw's code in this process already is.
+  // V8 optimizes it, which takes some 100 round trips). So does much of this thread's: the
+  // harness's gc() before each run collects the hidden classes of the previous runtime's objects
+  // and V8 discards the code optimized for them (scheduler, driver, streams), which takes some
+  // 1,000 round trips to re-optimize (64 KiB: about 200 µs per round trip at first, under 60 once
+  // re-optimized). Raw node:net's code stays optimized (Node's own objects keep its classes alive).
+  // Warm up outside the measured region, the same number of round trips on both sides.
   for (let i = 0; i < warmupRoundTrips; i++) {
     yield* client.writeAll(message);
     yield* client.readExact(size);
@@ -153,7 +157,9 @@ export default defineScenario<IoEchoParams>({
     '`writeAll` + `readExact` on the client, `read` + `writeAll` on the server). `raw-*`: the same ' +
     'exchange with `node:net` on the event loop (the server pipes the socket to itself). Both use ' +
     'noDelay. Each repetition opens a fresh connection (and, for tide, a fresh runtime and reactor ' +
-    'thread) and makes unmeasured warm-up round trips on it first, the same number on both sides. ' +
+    'thread) and makes unmeasured warm-up round trips on it first, the same number on both sides ' +
+    "(2,000: after the harness's gc(), tide's scheduler and driver code is re-optimized only after " +
+    'some 1,000 round trips, so the figure is steady-state throughput, not that one-time cost). ' +
     'Every repetition runs in a fresh process that loads only this scenario (after the warm-up ' +
     'repetitions, in that process): in the benchmark process, the other scenarios\' peers (effect) ' +
     'made raw node:net several times slower on 64 KiB messages. ' +
@@ -162,7 +168,7 @@ export default defineScenario<IoEchoParams>({
     '(the reactor included). The echoed byte counts are checked.',
   unit: 'µs/round trip',
   params: {
-    full: { largeRoundTrips: 1_000, smallRoundTrips: 10_000, warmupRoundTrips: 200 },
+    full: { largeRoundTrips: 1_000, smallRoundTrips: 10_000, warmupRoundTrips: 2_000 },
     quick: { largeRoundTrips: 20, smallRoundTrips: 200, warmupRoundTrips: 2 },
   },
   // Every repetition of every contender runs in a fresh process that loads only this module (see
