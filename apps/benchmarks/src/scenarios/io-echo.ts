@@ -1,6 +1,6 @@
 /**
  * io-echo: TCP echo on loopback through `@tide/io-driver` (client and server tasks inside one
- * synchronous `blockOn`, the sockets on the driver's reactor thread) against raw `node:net` (client
+ * synchronous `blockOn`, reading and writing the sockets' fds directly) against raw `node:net` (client
  * and server on one event loop) — 64 KiB messages for throughput, 64-byte messages for round-trip
  * latency. Every repetition runs in a fresh process that loads only this module.
  *
@@ -152,8 +152,9 @@ export default defineScenario<IoEchoParams>({
   description:
     'A client sends a message, waits for the whole echo, and repeats; 64 KiB messages measure ' +
     'throughput, 64-byte messages round-trip latency. `tide-*`: client and server are tasks inside ' +
-    'one synchronous `rt.blockOn` on a current-thread runtime with `ioDriver()` (the sockets live ' +
-    "on the driver's reactor thread; commands and completions cross in SharedArrayBuffer rings; " +
+    'one synchronous `rt.blockOn` on a current-thread runtime with `ioDriver()` (the sockets are ' +
+    "opened by the driver's reactor thread; reads and writes go straight to their fds from the " +
+    'runtime thread, and the reactor waits for a socket only when one would block; ' +
     '`writeAll` + `readExact` on the client, `read` + `writeAll` on the server). `raw-*`: the same ' +
     'exchange with `node:net` on the event loop (the server pipes the socket to itself). Both use ' +
     'noDelay. Each repetition opens a fresh connection (and, for tide, a fresh runtime and reactor ' +
