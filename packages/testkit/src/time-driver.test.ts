@@ -1,7 +1,7 @@
 // The driver conformance suite on @tide/time-driver (plugged into @tide/current-thread), plus the
 // time driver's own semantics: the wheel forgets aborted sleeps, interval's missed-tick rules on a
 // paused clock, duration checks, and the paused clock's errors.
-import { Elapsed, Handle, InvalidTaskError, NoRuntimeError, ready, yieldNow, type JoinHandle } from '@tide/core';
+import { ArgumentRangeError, Elapsed, Handle, InvalidArgumentError, InvalidTaskError, NoRuntimeError, ready, yieldNow, type JoinHandle } from '@tide/core';
 import {
   ClockError,
   Instant,
@@ -215,20 +215,20 @@ describe('@tide/time-driver on @tide/current-thread', () => {
   });
 
   describe('bad input', () => {
-    it('negative, NaN and infinite durations are RangeErrors, never a silent 0', () => {
+    it('negative, NaN and infinite durations are ArgumentRangeErrors (RangeErrors with a code), never a silent 0', () => {
       const rt = build();
       const guard = rt.handle.enter();
       try {
         for (const bad of [-1, Number.NaN, Infinity, -Infinity]) {
-          expect(() => sleep(bad)).toThrow(RangeError);
-          expect(() => timeout(bad, ready(1))).toThrow(RangeError);
-          expect(() => interval(bad)).toThrow(RangeError);
-          expect(() => advance(bad)).toThrow(RangeError);
-          expect(() => Instant.now().add(bad)).toThrow(RangeError);
+          expect(() => sleep(bad)).toThrow(ArgumentRangeError);
+          expect(() => timeout(bad, ready(1))).toThrow(ArgumentRangeError);
+          expect(() => interval(bad)).toThrow(ArgumentRangeError);
+          expect(() => advance(bad)).toThrow(ArgumentRangeError);
+          expect(() => Instant.now().add(bad)).toThrow(ArgumentRangeError);
         }
-        expect(() => interval(0)).toThrow(RangeError);
-        expect(() => interval(10, { missedTickBehavior: 'never' as 'burst' })).toThrow(RangeError);
-        expect(() => sleepUntil(5 as unknown as Instant)).toThrow(RangeError);
+        expect(() => interval(0)).toThrow(ArgumentRangeError);
+        expect(() => interval(10, { missedTickBehavior: 'never' as 'burst' })).toThrow(ArgumentRangeError);
+        expect(() => sleepUntil(5 as unknown as Instant)).toThrow(ArgumentRangeError);
         expect(() => sleep('10' as unknown as number)).toThrow('got "10" (a string)');
         // Not a future nor a generator call: refused at the call, naming what to pass instead.
         for (const target of [5, Promise.resolve(1), function* work() {}]) {
@@ -244,7 +244,7 @@ describe('@tide/time-driver on @tide/current-thread', () => {
   it('timeDriver() refuses options it does not know: a misspelt option would be ignored', () => {
     expect(() => timeDriver({ startPaused: 'yes' } as unknown as TimeDriverOptions)).toThrow(/startPaused must be true or false/);
     expect(() => timeDriver({ startPasued: true } as unknown as TimeDriverOptions)).toThrow("unknown option 'startPasued'");
-    expect(() => timeDriver(null as unknown as TimeDriverOptions)).toThrow(TypeError);
+    expect(() => timeDriver(null as unknown as TimeDriverOptions)).toThrow(InvalidArgumentError);
   });
 
   describe('paused clock', () => {

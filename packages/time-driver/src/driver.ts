@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@tide/core';
 import { HostPark, currentDriver, defineDriver, describeArgument, type Driver, type DriverContext, type DriverFactory, type Parker } from '@tide/core/driver';
 import { Clock } from './clock.js';
 import { ClockError } from './errors.js';
@@ -222,13 +223,13 @@ export function timeDriver(options: TimeDriverOptions = {}): DriverFactory<'time
 /** Refuses what is not a {@link TimeDriverOptions}: a misspelt option would otherwise be ignored. */
 function checkOptions(options: TimeDriverOptions): void {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`timeDriver() expects an options object such as { startPaused: true }, got ${describeArgument(options)}`);
+    throw new InvalidArgumentError(`timeDriver() expects an options object such as { startPaused: true }, got ${describeArgument(options)}`);
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'startPaused') throw new TypeError(`timeDriver(): unknown option '${key}' (the only option is startPaused)`);
+    if (key !== 'startPaused') throw new InvalidArgumentError(`timeDriver(): unknown option '${key}' (the only option is startPaused)`);
   }
   if (options.startPaused !== undefined && typeof options.startPaused !== 'boolean') {
-    throw new TypeError(`timeDriver(): startPaused must be true or false, got ${describeArgument(options.startPaused)}`);
+    throw new InvalidArgumentError(`timeDriver(): startPaused must be true or false, got ${describeArgument(options.startPaused)}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { FutureBase, PENDING, type Context, type Poll } from '@tide/core';
+import { ArgumentRangeError, FutureBase, PENDING, type Context, type Poll } from '@tide/core';
 import { describeArgument } from '@tide/core/driver';
 import { checkDuration } from './duration.js';
 import { Instant } from './instant.js';
@@ -92,14 +92,14 @@ export class Interval {
 
 /**
  * A periodic timer: the first tick is immediate, then one every `period` ms. A zero, negative
- * or non-finite period is a `RangeError`.
+ * or non-finite period is an `ArgumentRangeError` (a `RangeError`).
  */
 export function interval(period: number, options: IntervalOptions = {}): Interval {
   checkDuration('interval', period);
-  if (period === 0) throw new RangeError('interval: period must be greater than zero');
+  if (period === 0) throw new ArgumentRangeError('interval: period must be greater than zero');
   const behavior = options.missedTickBehavior ?? 'burst';
   if (behavior !== 'burst' && behavior !== 'delay' && behavior !== 'skip') {
-    throw new RangeError(`interval: missedTickBehavior must be 'burst', 'delay' or 'skip', got ${describeArgument(behavior)}`);
+    throw new ArgumentRangeError(`interval: missedTickBehavior must be 'burst', 'delay' or 'skip', got ${describeArgument(behavior)}`);
   }
   return new Interval(period, behavior, Instant.now());
 }

@@ -1,4 +1,5 @@
 import {
+  ArgumentRangeError,
   PENDING,
   RuntimeShutdownError,
   suspendOn,
@@ -115,7 +116,7 @@ export class Sleep extends TimerEntry<TimerTarget> implements TideFuture<void, '
 /**
  * Completes after `ms` milliseconds: `yield* sleep(10)` in a generator task, `await sleep(10)` in
  * an async one. Needs the time driver (`'time'` in its type); a negative, NaN or infinite `ms`
- * is a `RangeError`.
+ * is an `ArgumentRangeError` (a `RangeError`).
  */
 export function sleep(ms: number): Sleep {
   checkDuration('sleep', ms);
@@ -125,6 +126,6 @@ export function sleep(ms: number): Sleep {
 
 /** Completes at `deadline` (immediately if it has passed). */
 export function sleepUntil(deadline: Instant): Sleep {
-  if (!(deadline instanceof Instant) || Number.isNaN(deadline.ms)) throw new RangeError('sleepUntil: expected an Instant');
+  if (!(deadline instanceof Instant) || Number.isNaN(deadline.ms)) throw new ArgumentRangeError('sleepUntil: expected an Instant');
   return new Sleep(currentTimeDriver(), deadline.ms);
 }

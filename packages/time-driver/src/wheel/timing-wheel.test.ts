@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { ArgumentRangeError } from '@tide/core';
 import fc from 'fast-check';
 import { TimerEntry } from './entry.js';
 import { Level } from './level.js';
@@ -191,11 +192,11 @@ describe('TimingWheel basics', () => {
 
   it('rejects NaN and fractional deadlines and times', () => {
     const wheel = new TimingWheel<string>();
-    expect(() => wheel.insert(Number.NaN, 'x')).toThrow(RangeError);
-    expect(() => wheel.insert(1.5, 'x')).toThrow(RangeError);
-    expect(() => wheel.advance(Number.NaN, () => {})).toThrow(RangeError);
-    expect(() => wheel.advance(2.5, () => {})).toThrow(RangeError);
-    expect(() => wheel.poll(Infinity)).toThrow(RangeError);
+    expect(() => wheel.insert(Number.NaN, 'x')).toThrow(ArgumentRangeError);
+    expect(() => wheel.insert(1.5, 'x')).toThrow(ArgumentRangeError);
+    expect(() => wheel.advance(Number.NaN, () => {})).toThrow(ArgumentRangeError);
+    expect(() => wheel.advance(2.5, () => {})).toThrow(ArgumentRangeError);
+    expect(() => wheel.poll(Infinity)).toThrow(ArgumentRangeError);
     expect(wheel.size).toBe(0);
   });
 
@@ -545,7 +546,7 @@ describe('poll, reschedule and drain', () => {
     expect(a.seq).toBeGreaterThan(seq);
     expect(wheel.size).toBe(2);
     expect(ids(run(wheel, 100))).toEqual(['b', 'a']);
-    expect(() => wheel.reschedule(a, Number.NaN)).toThrow(RangeError);
+    expect(() => wheel.reschedule(a, Number.NaN)).toThrow(ArgumentRangeError);
   });
 
   it('drain removes everything and allows re-entry', () => {

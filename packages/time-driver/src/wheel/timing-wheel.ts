@@ -31,6 +31,7 @@
  * @module
  */
 
+import { ArgumentRangeError } from '@tide/core';
 import { PENDING_WHERE, TimerEntry, UNLINKED, createSentinel, linkLast, unlink } from './entry.js';
 import { Level } from './level.js';
 
@@ -187,7 +188,7 @@ export class TimingWheel<P> {
    *
    * @param deadline - Due time, an integer number of ms on the wheel's clock.
    * @param payload - Data handed back when the entry fires.
-   * @throws RangeError if `deadline` is NaN or not an integer.
+   * @throws ArgumentRangeError if `deadline` is NaN or not an integer.
    */
   insert(deadline: number, payload: P): TimerEntry<P> {
     checkDeadline(deadline);
@@ -204,7 +205,7 @@ export class TimingWheel<P> {
    *
    * @param entry - An entry created by this wheel.
    * @param deadline - The new due time (same rules as {@link insert}).
-   * @throws RangeError if `deadline` is NaN or not an integer.
+   * @throws ArgumentRangeError if `deadline` is NaN or not an integer.
    */
   reschedule(entry: TimerEntry<P>, deadline: number): void {
     checkDeadline(deadline);
@@ -286,7 +287,7 @@ export class TimingWheel<P> {
    * expired entries come out.
    *
    * @param now - Current time in integer ms on the wheel's clock.
-   * @throws RangeError if `now` is not a safe integer.
+   * @throws ArgumentRangeError if `now` is not a safe integer.
    */
   poll(now: number): TimerEntry<P> | undefined {
     checkNow(now);
@@ -335,7 +336,7 @@ export class TimingWheel<P> {
    * @param now - Current time in integer ms on the wheel's clock.
    * @param fire - Called once per due entry.
    * @returns Number of entries fired.
-   * @throws RangeError if `now` is not a safe integer.
+   * @throws ArgumentRangeError if `now` is not a safe integer.
    */
   advance(now: number, fire: (entry: TimerEntry<P>) => void): number {
     checkNow(now);
@@ -448,11 +449,11 @@ export class TimingWheel<P> {
 /** Rejects NaN and fractional deadlines; ±Infinity pass (clamp / expired). */
 function checkDeadline(deadline: number): void {
   if (deadline !== Math.floor(deadline)) {
-    throw new RangeError(`TimingWheel: deadline must be an integer number of ms, got ${deadline}`);
+    throw new ArgumentRangeError(`TimingWheel: deadline must be an integer number of ms, got ${deadline}`);
   }
 }
 
 /** Rejects a wheel time that is not a safe integer. */
 function checkNow(now: number): void {
-  if (!Number.isSafeInteger(now)) throw new RangeError(`TimingWheel: invalid time ${now}`);
+  if (!Number.isSafeInteger(now)) throw new ArgumentRangeError(`TimingWheel: invalid time ${now}`);
 }
