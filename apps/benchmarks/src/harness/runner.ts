@@ -68,6 +68,18 @@ export function collectGarbage(): void {
 }
 
 /**
+ * Lets V8's background threads (concurrent compilation, sweeping after the `gc()`) finish the
+ * previous contender's work before the next one is timed: scenarios that report process CPU time
+ * (`process.cpuUsage()` counts every thread) would otherwise bill it to whoever runs next.
+ */
+function settleBackgroundWork(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+
+/** How long {@link settleBackgroundWork} waits. */
+const SETTLE_MS = 50;
+
+/**
  * Runs one scenario: `warmup` unmeasured rounds, then `reps` measured rounds; each round runs
  * every contender once, in declaration order (A, B, C, A, B, C, …), so tide and its peers see the
  * same machine state and ratios can be paired per round.
@@ -95,6 +107,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         contender.id,
       );
       collectGarbage();
+      await settleBackgroundWork();
       const sample =
         contender.isolate === true
           ? await runChild(options.mainScript, { scenario: scenario.name, contender: contender.id, params, mode: 'isolated', warmup, quick: options.quick })
