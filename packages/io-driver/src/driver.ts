@@ -91,8 +91,6 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   /** Streams whose waiting readers are served by retrying their sockets at turns ({@link READ_POLLED}). */
   private polled: TcpStream[] = [];
   private nextProbeAt = 0;
-  /** Streams whose other end is not (yet) a stream of this driver, by `local peer` address. */
-  private readonly unpaired = new Map<string, TcpStream>();
 
   /** @internal Built by the runtime from {@link ioDriver}. */
   constructor(options: IoDriverOptions, cx: DriverContext) {
@@ -253,41 +251,6 @@ export class IoDriver implements Driver<'io'>, MessageHandler, InterestCounter {
   /** Stops routing events of `rid`. @internal */
   unregister(rid: number): void {
     this.resources.delete(rid);
-  }
-
-  /**
-   * A stream was opened: if the other end of its connection is a stream of this driver (its
-   * local address is this one's peer address and the other way round: a loopback connection
-   * between two tasks of this thread), makes them partners (`TcpStream.partner`). A wrong match
-   * could only delay a read until the driver's next turns, never lose bytes. @internal
-   */
-  pair(stream: TcpStream): void {
-    const local = addrKey(stream.localAddr());
-    const peer = addrKey(stream.peerAddr());
-    if (local === null || peer === null) return;
-    const partner = this.unpaired.get(`${peer} ${local}`);
-    if (partner !== undefined) {
-      this.unpaired.delete(`${peer} ${local}`);
-      stream.partner = partner;
-      partner.partner = stream;
-      return;
-    }
-    const key = `${local} ${peer}`;
-    // Two open streams with the same addresses: an old one whose connection ended. Pair neither.
-    if (this.unpaired.has(key)) this.unpaired.delete(key);
-    else this.unpaired.set(key, stream);
-  }
-
-  /** A stream was closed: its partner reads its socket again for what is left (and the end). @internal */
-  unpair(stream: TcpStream): void {
-    const partner = stream.partner;
-    if (partner !== null) {
-      partner.partner = null;
-      stream.partner = null;
-      return;
-    }
-    const key = `${addrKey(stream.localAddr())} ${addrKey(stream.peerAddr())}`;
-    if (this.unpaired.get(key) === stream) this.unpaired.delete(key);
   }
 
   /**
@@ -566,10 +529,4 @@ export function ioDriver(options: IoDriverOptions = {}): DriverFactory<'io', IoD
  */
 export function currentIoDriver(): IoDriver {
   return currentDriver<IoDriver>('io', '.enable(ioDriver())');
-}
-
-/** A socket address as a map key, or null if the system did not report one. */
-function addrKey(addr: { readonly host: string; readonly port: number; readonly family: string }): string | null {
-  if (typeof addr.host !== 'string' || addr.host === '' || !(addr.port > 0)) return null;
-  return `${addr.family}/${addr.host}/${addr.port}`;
 }

@@ -95,17 +95,6 @@ export class TcpStream implements IoResource, Disposable {
    * through the reactor once the runtime parks).
    */
   emptyAt = -1;
-  /**
-   * @internal The other end of this connection when it is a stream of this driver too (a loopback
-   * connection between two tasks of this thread, see `IoDriver.pair`), else null. Then nothing can
-   * be in this stream's socket that {@link TcpStream.partner} did not send, and a read that would
-   * find it empty is not attempted (see {@link TcpStream.readDirect}).
-   */
-  partner: TcpStream | null = null;
-  /** @internal Bytes this stream gave the kernel (directly) or the reactor to send. */
-  sentBytes = 0;
-  /** @internal Bytes this stream's socket delivered (read directly or by the reactor). */
-  receivedBytes = 0;
 
   /** @internal Streams are created by `connect` and `accept`. */
   constructor(driver: IoDriver, rid: number, addrs: StreamAddrs, slot = -1) {
@@ -118,7 +107,6 @@ export class TcpStream implements IoResource, Disposable {
     this.readers = new InterestSet(driver);
     this.ackThreshold = Math.max(1, Math.floor(driver.options.readHighWaterMark / 2));
     driver.register(rid, this);
-    driver.pair(this);
   }
 
   /**
@@ -212,7 +200,6 @@ export class TcpStream implements IoResource, Disposable {
     if (!this.closed) {
       this.closed = true;
       this.driver.unregister(this.rid);
-      this.driver.unpair(this);
       this.driver.command(Cmd.Close, this.rid);
       this.queue = EMPTY;
       this.queueHead = 0;
@@ -300,14 +287,6 @@ export class TcpStream implements IoResource, Disposable {
   readDirect(target: Uint8Array, offset: number, max: number): number {
     const slot = this.slot;
     if (slot === -1 || this.readMode === READ_BY_REACTOR || this.buffered > 0 || !this.driver.directIoAllowed()) return NOT_DIRECT;
-    const partner = this.partner;
-    if (partner !== null && partner.sentBytes === this.receivedBytes && !partner.writeClosed) {
-      // The peer is a stream of this thread and everything it sent was read: the socket is empty
-      // for sure, and a read would only fail with EAGAIN (an exception Node builds, costlier than
-      // the system call).
-      this.emptyAt = this.driver.directWriteBytes;
-      return WOULD_BLOCK;
-    }
     const sockets = this.driver.sockets;
     const fd = sockets.lockForRead(slot);
     if (fd === -1) return NOT_DIRECT;
@@ -333,7 +312,6 @@ export class TcpStream implements IoResource, Disposable {
     }
     this.readMode = READ_DIRECT;
     if (n === 0) this.eof = true;
-    this.receivedBytes += n;
     return n;
   }
 
@@ -410,7 +388,6 @@ export class TcpStream implements IoResource, Disposable {
         // The reactor read one chunk for a waiting reader and stopped: this thread reads again.
         if (a === 1) this.readMode = READ_DIRECT;
         if (data === null) return;
-        this.receivedBytes += data.length;
         let rest = data;
         const sink = this.sink;
         if (sink !== null && this.buffered === 0) {

@@ -226,8 +226,8 @@ describe('TcpListener and TcpStream', () => {
   });
 
   it('between two tasks of one runtime, a reader that waits gets every byte and the end: direct writes, writes through the reactor, small writes, close', () => {
-    // Both ends are streams of this driver: reads skip the socket while all the partner sent was
-    // read. Whatever path the partner's bytes take, none may be missed and the end must arrive.
+    // Whatever path the peer's bytes take (direct writes, the reactor once the socket is full,
+    // small writes), none may be missed and the end must arrive.
     rt = ioRuntime();
     const big = randomBytes(8 * 1024 * 1024); // more than the socket takes at once: the rest goes through the reactor
     const outcome = rt.blockOn(function* () {

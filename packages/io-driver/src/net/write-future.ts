@@ -67,8 +67,6 @@ export class WriteFuture<T extends number | void> extends FutureBase<T, 'io'> im
       const req = driver.request(Cmd.TcpWrite, stream.rid, 0, 0, 0, chunk, this);
       this.inFlight.set(req, n);
       this.submitted += n;
-      // Counted when sent, not when written: a partner stream may see it early, never late.
-      stream.sentBytes += n;
       driver.writeDelta(n);
     }
     return PENDING;
@@ -89,7 +87,6 @@ export class WriteFuture<T extends number | void> extends FutureBase<T, 'io'> im
         const n = writeSync(fd, this.bytes, this.acked, want);
         this.acked += n;
         this.submitted += n;
-        this.stream.sentBytes += n;
         this.stream.driver.directWriteBytes += n;
         // The socket buffer is full: the next write would fail with EAGAIN.
         if (n < want) break;
