@@ -81,35 +81,7 @@ export class IoError extends TideError {
   }
 }
 
-/**
- * An argument of the wrong type, thrown at the call: an address that is not `{ host, port }` or a
- * port number, bytes that are not a `Uint8Array`, a path that is not a string or `file:` URL,
- * unknown open flags, a resource constructed with `new` instead of its factory. A `TypeError`,
- * with a stable `code` to branch on; the message says what was expected and what to write.
- */
-export class InvalidArgumentError extends TypeError {
-  /** Always `E_INVALID_ARGUMENT`. */
-  readonly code = 'E_INVALID_ARGUMENT' as const;
-
-  /** @param message - what was wrong and what to pass instead. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidArgumentError';
-  }
-}
-
-/**
- * A number out of its range, thrown at the call: a port outside 0–65535, a negative or fractional
- * length, a datagram over 65 507 bytes, a driver option out of bounds. A `RangeError`, with a
- * stable `code` to branch on; the message gives the allowed range and the value received.
- */
-export class ArgumentRangeError extends RangeError {
-  /** Always `E_ARGUMENT_OUT_OF_RANGE`. */
-  readonly code = 'E_ARGUMENT_OUT_OF_RANGE' as const;
-
-  /** @param message - the allowed range and the value received. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'ArgumentRangeError';
-  }
-}
+// Bad arguments (a wrong type, a number out of range) fail with core's coded classes, shared by
+// every tide package: re-exported here so `import { InvalidArgumentError } from '@tide/io-driver'`
+// keeps working and `instanceof` matches whichever package it was imported from.
+export { InvalidArgumentError, ArgumentRangeError } from '@tide/core';
