@@ -150,15 +150,17 @@ export function linkLast<P>(sentinel: TimerEntry<P>, entry: TimerEntry<P>): void
 }
 
 /**
- * Removes `entry` from whatever list it is in and makes it self-linked.
+ * Removes `entry` from whatever list it is in and makes it self-linked. Returns true if that left
+ * the list empty (its neighbours were the same node: the list's sentinel, now alone).
  *
  * @internal
  */
-export function unlink<P>(entry: TimerEntry<P>): void {
+export function unlink<P>(entry: TimerEntry<P>): boolean {
   const prev = entry.prev;
   const next = entry.next;
   prev.next = next;
   next.prev = prev;
   entry.prev = entry;
   entry.next = entry;
+  return prev === next;
 }

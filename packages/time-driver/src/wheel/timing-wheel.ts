@@ -223,17 +223,10 @@ export class TimingWheel<P> {
   cancel(entry: TimerEntry<P>): boolean {
     const where = entry.where;
     if (where < 0) return false;
-    const prev = entry.prev;
-    const next = entry.next;
-    prev.next = next;
-    next.prev = prev;
-    entry.prev = entry;
-    entry.next = entry;
+    const emptied = unlink(entry);
     entry.where = UNLINKED;
     this.liveCount--;
-    // The neighbours are the same node only when it is the list's sentinel, alone: the list
-    // is now empty.
-    if (prev === next) {
+    if (emptied) {
       // Forget the expired list's bound once it is empty; while not empty a stale (too low)
       // bound is harmless: it is still a lower bound.
       if (where === PENDING_WHERE) this.pendingMin = Infinity;
