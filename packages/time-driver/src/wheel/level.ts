@@ -73,16 +73,6 @@ export class Level<P> {
     for (let i = 0; i < SLOTS_PER_LEVEL; i++) this.slots.push(createSentinel<P>());
   }
 
-  /** Bits 0..31 of the occupancy mask; bit `i` set ⇔ slot `i` is non-empty. */
-  get occupiedLo(): number {
-    return this.occupancy[this.word]!;
-  }
-
-  /** Bits 32..63 of the occupancy mask (bit `i` here is slot `32 + i`). */
-  get occupiedHi(): number {
-    return this.occupancy[this.word + 1]!;
-  }
-
   /** Whether no slot of this level holds an entry. */
   isEmpty(): boolean {
     return (this.occupancy[this.word]! | this.occupancy[this.word + 1]!) === 0;
@@ -117,10 +107,7 @@ export class Level<P> {
 
   /** Unlinks `entry`, which must be in this level, clearing its slot's bit if the slot empties. */
   remove(entry: TimerEntry<P>): void {
-    unlink(entry);
-    const slot = entry.where - this.base;
-    const sentinel = this.slots[slot]!;
-    if (sentinel.next === sentinel) this.clearBit(slot);
+    if (unlink(entry)) this.clearBit(entry.where - this.base);
   }
 
   /**
