@@ -29,8 +29,6 @@ export interface InjectByNameTarget {
 
 interface Remote {
   readonly port: MessagePort;
-  /** A blocking-pool thread's handle: the pool's busy count says whether it may still send work. */
-  readonly blockingThread: boolean;
   parker: Parker | null;
   readonly tasks: Map<number, Cell>;
 }
@@ -113,7 +111,7 @@ export class InjectQueue {
   ): SharedHandle {
     const { port1, port2 } = new MessageChannel();
     // Never started: receiveMessageOnPort reads it, and an unstarted port keeps nothing alive.
-    this.remotes.push({ port: port1, blockingThread: forBlockingThread, parker: null, tasks: new Map() });
+    this.remotes.push({ port: port1, parker: null, tasks: new Map() });
     if (!forBlockingThread) this.userRemotes++;
     return {
       kind: 'tide.shared-handle',
